@@ -4,7 +4,7 @@
 WERROR := $(if $(CI),-DUMBRA_WERROR=ON,)
 FUZZ_SECONDS ?= 60
 
-.PHONY: deps build release check test demo bench fuzz format clean
+.PHONY: deps build release check test demo bench fuzz format lint clean
 
 deps:
 	@scripts/install-deps
@@ -37,6 +37,10 @@ fuzz: deps
 
 format:
 	@git ls-files '*.h' '*.cpp' | xargs clang-format -i
+
+# clang-format (must be clean) and clang-tidy over the C++ sources, using build/dev's compile database.
+lint: build
+	@scripts/lint
 
 clean:
 	rm -rf build
