@@ -1,0 +1,154 @@
+// The control plane's only view of the media router (DESIGN.md section 2): create a transport, connect it,
+// produce, consume, close, stats. Narrow on purpose so that it can later be carried over a socket to a
+// router on another node. Calls are made on the control-plane thread; completions are delivered back on
+// that thread (an implementation running its own workers posts them); only the unavailable router answers
+// synchronously, from inside the call. IDs are opaque strings chosen by the router.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace umbra::server {
+
+struct RouterError {
+  std::string code;  // e.g. "router_unavailable", "transport_not_found", "codec_unsupported"
+  std::string message;
+};
+
+template <class T>
+struct RouterOutcome {
+  std::optional<T> value;  // set on success
+  RouterError error;       // meaningful when !value
+};
+struct RouterDone {};
+
+template <class T>
+using RouterCallback = std::function<void(RouterOutcome<T>)>;
+
+struct IceCandidate {
+  std::string foundation;
+  std::string ip;
+  std::uint16_t port = 0;
+  std::string protocol = "udp";
+  std::uint32_t priority = 0;
+  std::string type = "host";
+};
+
+struct DtlsFingerprint {
+  std::string algorithm;  // "sha-256"
+  std::string value;      // colon-separated upper-case hex, as in SDP a=fingerprint (RFC 8122)
+};
+
+struct TransportOptions {
+  std::string room_id;        // the session id: a transport lives on its room's worker
+  std::string connection_id;  // for logs and for closing everything of a connection
+  bool e2ee = false;          // the room forwards SFrame ciphertext only (DESIGN.md section 4)
+};
+
+// What the client needs to reach the router (ICE-lite, DTLS server or client as negotiated).
+struct TransportInfo {
+  std::string transport_id;
+  std::string ice_ufrag;
+  std::string ice_pwd;
+  std::vector<IceCandidate> candidates;
+  std::vector<DtlsFingerprint> fingerprints;
+};
+
+struct DtlsParameters {
+  std::string role;  // "client" | "server" | "auto": the client's DTLS role from its SDP a=setup
+  std::vector<DtlsFingerprint> fingerprints;
+};
+
+struct RtpCodec {
+  std::string mime_type;  // "audio/opus", "video/VP8"
+  std::uint8_t payload_type = 0;
+  std::uint32_t clock_rate = 0;
+  std::uint8_t channels = 0;
+  std::string fmtp;
+  std::optional<std::uint8_t> rtx_payload_type;
+};
+
+struct RtpEncoding {
+  std::uint32_t ssrc = 0;
+  std::optional<std::uint32_t> rtx_ssrc;
+  std::string rid;  // simulcast layer name, empty without simulcast
+};
+
+struct RtpHeaderExtension {
+  std::string uri;
+  std::uint8_t id = 0;
+};
+
+struct RtpParameters {
+  std::string mid;
+  std::vector<RtpCodec> codecs;
+  std::vector<RtpEncoding> encodings;
+  std::vector<RtpHeaderExtension> header_extensions;
+  std::string cname;
+};
+
+struct ProduceOptions {
+  std::string kind;  // "audio" | "video"
+  RtpParameters rtp;
+  std::string stream_id;  // the signaling stream this track belongs to
+};
+
+struct ProducerInfo {
+  std::string producer_id;
+};
+
+struct ConsumeOptions {
+  std::string producer_id;
+  bool paused = false;
+};
+
+struct ConsumerInfo {
+  std::string consumer_id;
+  std::string kind;
+  RtpParameters rtp;  // what the router will send: the client's answer is built from this
+};
+
+struct RouterStats {
+  std::uint64_t transports = 0;
+  std::uint64_t producers = 0;
+  std::uint64_t consumers = 0;
+  std::uint64_t packets_in = 0;
+  std::uint64_t packets_out = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  std::uint64_t packets_lost = 0;
+};
+
+class MediaRouter {
+ public:
+  virtual ~MediaRouter() = default;
+
+  // False when this process has no media router; routed publish/subscribe then fail fast with
+  // `router_unavailable` instead of timing out.
+  virtual bool available() const = 0;
+
+  virtual void create_transport(const TransportOptions& options, RouterCallback<TransportInfo> done) = 0;
+  virtual void connect_transport(const std::string& transport_id, const DtlsParameters& dtls,
+                                 RouterCallback<RouterDone> done) = 0;
+  virtual void produce(const std::string& transport_id, const ProduceOptions& options,
+                       RouterCallback<ProducerInfo> done) = 0;
+  virtual void consume(const std::string& transport_id, const ConsumeOptions& options,
+                       RouterCallback<ConsumerInfo> done) = 0;
+  // Pause or resume one consumer (subscribeToAudio/Video in routed sessions).
+  virtual void set_consumer_paused(const std::string& consumer_id, bool paused) = 0;
+  // Closing a transport closes its producers and consumers.
+  virtual void close_transport(const std::string& transport_id) = 0;
+  virtual RouterStats stats() const = 0;
+};
+
+// The router of a process built or started without one: says so, clearly, to every request.
+std::unique_ptr<MediaRouter> make_unavailable_media_router();
+
+inline constexpr const char* kRouterUnavailableMessage =
+    "routed media is not available in this server yet (no media router); use a relayed session";
+
+}  // namespace umbra::server
