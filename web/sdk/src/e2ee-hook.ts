@@ -1,47 +1,83 @@
-// The seam between the session/media code (this folder) and the umbra-e2ee-v1 implementation
-// (sdk/src/e2ee/, DESIGN.md section 4). The session never touches keys: when the server says the session
-// is E2EE it asks the registered factory for an E2eeController and lets it attach an encoded-frame
-// transform to every RTCRtpSender and RTCRtpReceiver it creates, before negotiation.
-//
-// The E2EE module registers itself from index.ts with registerE2ee(). Without a registration, joining
-// an E2EE session fails with EndToEndEncryptionNotSupportedError rather than sending media in the clear.
+// The seam between the session/media code (this folder) and umbra-e2ee-v1 (sdk/src/e2ee/, DESIGN.md
+// section 4). The session never touches keys: when the server says the session is E2EE it creates one
+// SessionE2ee, which attaches the encoded-frame transform to every RTCRtpSender and RTCRtpReceiver before
+// negotiation, so no frame is ever sent or decoded unprocessed.
+import { E2eeController, hasEndToEndEncryptionSupport } from './e2ee/controller.js';
+import { UmbraError } from './errors.js';
 
 export type E2eeStatusEvent = 'encryptionSecretMismatch' | 'encryptionSecretMatch';
 
-export interface E2eeController {
-  // Extra RTCPeerConnection configuration the transform needs (e.g. {encodedInsertableStreams: true}).
-  readonly rtcConfiguration?: Record<string, unknown>;
-  // Seal every frame this sender sends. Called once per sender, before the offer is created.
-  attachSender(sender: RTCRtpSender, kind: 'audio' | 'video', streamId: string): void;
-  // Open every frame this receiver gets; report mismatch/match per DESIGN.md 4.10.
+export class SessionE2ee {
+  readonly #controller: E2eeController;
+  readonly #listeners = new Map<string, (event: E2eeStatusEvent) => void>(); // by streamId
+
+  constructor(sessionId: string) {
+    if (!hasEndToEndEncryptionSupport()) {
+      throw new UmbraError(
+        'EndToEndEncryptionNotSupportedError',
+        'this session is end-to-end encrypted, but this browser cannot transform encoded media frames',
+      );
+    }
+    this.#controller = new E2eeController(sessionId);
+    for (const name of ['encryptionSecretMismatch', 'encryptionSecretMatch'] as const) {
+      this.#controller.addEventListener(name, (ev) => {
+        const streamId = (ev as CustomEvent<{ streamId: string }>).detail?.streamId;
+        if (typeof streamId === 'string') this.#listeners.get(streamId)?.(name);
+      });
+    }
+  }
+
+  // Chromium without RTCRtpScriptTransform needs the legacy insertable-streams flag on every peer
+  // connection that carries encrypted media.
+  get rtcConfiguration(): Record<string, unknown> {
+    return typeof RTCRtpScriptTransform === 'function' ? {} : { encodedInsertableStreams: true };
+  }
+
+  get hasSecret(): boolean {
+    return this.#controller.hasSecret;
+  }
+
+  // v1 allows VP8 and Opus only (DESIGN.md 4.7).
+  attachSender(sender: RTCRtpSender, kind: 'audio' | 'video', streamId: string): void {
+    this.#controller.attachSender(sender, { codec: kind === 'audio' ? 'opus' : 'vp8', streamId });
+  }
+
   attachReceiver(
     receiver: RTCRtpReceiver,
     kind: 'audio' | 'video',
     streamId: string,
     report: (event: E2eeStatusEvent) => void,
-  ): void;
-  // DESIGN.md 4.11; may reject with InvalidEncryptionSecretError.
-  setEncryptionSecret(secret: string): Promise<void>;
-  // DESIGN.md 4.12: "12345 67890 12345 67890", or null before a secret is set.
-  getVerificationCode(): Promise<string | null>;
-  // Frees workers and keys when the session ends.
-  close(): void;
+  ): void {
+    this.#listeners.set(streamId, report);
+    this.#controller.attachReceiver(receiver, { codec: kind === 'audio' ? 'opus' : 'vp8', streamId });
+  }
+
+  detachReceiver(streamId: string): void {
+    this.#listeners.delete(streamId);
+  }
+
+  setEncryptionSecret(secret: string): Promise<void> {
+    return this.#controller.setEncryptionSecret(secret);
+  }
+
+  getVerificationCode(): string | null {
+    return this.#controller.getVerificationCode();
+  }
+
+  close(): void {
+    this.#listeners.clear();
+    this.#controller.close();
+  }
 }
 
-export interface E2eeFactoryOptions {
-  sessionId: string;
-  encryptionSecret: string | undefined;
-}
-
-export type E2eeFactory = (options: E2eeFactoryOptions) => E2eeController;
-
-let registered: { factory: E2eeFactory; supported: () => boolean } | null = null;
-
-// Called by the E2EE module (index.ts). `supported` says whether this browser can run the transform.
-export function registerE2ee(factory: E2eeFactory, supported: () => boolean): void {
-  registered = { factory, supported };
-}
-
-export function e2eeRegistration(): { factory: E2eeFactory; supported: () => boolean } | null {
-  return registered;
+// Restricts a video transceiver to VP8 (E2EE v1 clear-prefix rules only cover VP8 and Opus).
+export function preferVp8(transceiver: RTCRtpTransceiver): void {
+  const caps = RTCRtpSender.getCapabilities?.('video');
+  if (!caps || typeof transceiver.setCodecPreferences !== 'function') return;
+  const vp8 = caps.codecs.filter((c) => /^video\/(vp8|rtx)$/i.test(c.mimeType));
+  try {
+    if (vp8.length > 0) transceiver.setCodecPreferences(vp8);
+  } catch {
+    /* older browsers only accept receiver codecs here; the router/peer then negotiates VP8 anyway */
+  }
 }

@@ -27,6 +27,7 @@ export type UmbraErrorName =
   | 'ScreenShareNotSupportedError' // getDisplayMedia is not available in this browser
   | 'NegotiationFailedError' //   SDP/ICE setup with the peer or router failed
   | 'EndToEndEncryptionNotSupportedError' // an E2EE session in a browser without encoded transforms
+  | 'EncryptionSecretRequiredError' // an E2EE session: set an encryption secret before publishing/subscribing
   | 'RequestTimeoutError' //      the server did not answer a request in time
   | 'InternalError'; //           a bug on either side; the message says which
 

@@ -8,4 +8,24 @@ export {
   hasEndToEndEncryptionSupport,
   isValidEncryptionSecret,
 } from './e2ee/index.js';
-export type { AttachOptions, Codec, E2eeControllerOptions, SecretEvent, TransformStats } from './e2ee/index.js';
+export type { AttachOptions, Codec, E2eeControllerOptions, EncodedTransformApi, SecretEvent, TransformStats } from './e2ee/index.js';
+
+// Sessions, publishers, subscribers, signals, moderation (docs/web-sdk.md).
+export { SDK_VERSION, Session, initSession } from './session.js';
+export type {
+  DisconnectReason,
+  SessionEvents,
+  SessionOptions,
+  SessionState,
+  SignalEvent,
+  SignalOptions,
+} from './session.js';
+export { Publisher } from './publisher.js';
+export type { PublishOptions, PublisherEvents } from './publisher.js';
+export { Subscriber } from './subscriber.js';
+export type { SubscribeOptions, SubscriberEvents } from './subscriber.js';
+export { UmbraError, isUmbraError } from './errors.js';
+export type { UmbraErrorName } from './errors.js';
+export type { Connection, MediaMode, Role, SessionInfo, Stream, VideoDimensions, VideoType } from './stream.js';
+export type { MediaStats, TrackStats } from './stats.js';
+export type { Handler } from './events.js';

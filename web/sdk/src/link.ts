@@ -1,14 +1,14 @@
 // What a Publisher or Subscriber needs from its Session: a way to send requests over whatever
 // signaling socket is current (it changes on resume), the media mode and ICE servers, and the E2EE
 // controller when the session is end-to-end encrypted.
-import type { E2eeController } from './e2ee-hook.js';
+import type { SessionE2ee } from './e2ee-hook.js';
 import type { Message } from './signaling.js';
 import type { Connection, MediaMode } from './stream.js';
 
 export interface SessionLink {
   readonly mediaMode: MediaMode;
   readonly iceServers: RTCIceServer[];
-  readonly e2ee: E2eeController | null;
+  readonly e2ee: SessionE2ee | null;
   // This client's own connection (valid while connected).
   readonly connection: Connection;
   // Waits out a reconnect, then sends; rejects with an UmbraError.

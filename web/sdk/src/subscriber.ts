@@ -1,0 +1,197 @@
+// A subscription to someone else's stream: one RTCPeerConnection (relayed: to the publisher, which
+// offers; routed: to the router, whose offer comes back on `subscribe`) and the <video> element that
+// plays it.
+import { UmbraError } from './errors.js';
+import { Emitter } from './events.js';
+import { type SessionLink, TaskQueue, rtcConfig } from './link.js';
+import { type MediaStats, collectStats } from './stats.js';
+import type { Stream } from './stream.js';
+
+export interface SubscribeOptions {
+  // Start with audio / video on (default true). Toggle later with subscribeToAudio/subscribeToVideo.
+  subscribeToAudio?: boolean;
+  subscribeToVideo?: boolean;
+  // Reuse an existing <video> element.
+  element?: HTMLVideoElement;
+}
+
+export interface SubscriberEvents {
+  // The first remote track arrived (media is flowing, or about to).
+  connected: { stream: Stream };
+  connectionStateChanged: { state: RTCPeerConnectionState };
+  // The subscription ended (unsubscribed, the stream was destroyed, the session ended).
+  destroyed: { stream: Stream; reason: string };
+  // DESIGN.md 4.10 (E2EE sessions only).
+  encryptionSecretMismatch: { stream: Stream };
+  encryptionSecretMatch: { stream: Stream };
+}
+
+export class Subscriber extends Emitter<SubscriberEvents> {
+  readonly element: HTMLVideoElement;
+  readonly stream: Stream;
+  readonly mediaStream = new MediaStream();
+
+  readonly #link: SessionLink;
+  readonly #pc: RTCPeerConnection;
+  readonly #queue = new TaskQueue();
+  #pendingCandidates: (RTCIceCandidateInit | null)[] = [];
+  #audio: boolean;
+  #video: boolean;
+  #destroyed = false;
+  #connectedEmitted = false;
+
+  // Session.subscribe() calls this; applications use session.subscribe(stream, options).
+  constructor(link: SessionLink, stream: Stream, options: SubscribeOptions) {
+    super();
+    this.#link = link;
+    this.stream = stream;
+    this.#audio = options.subscribeToAudio !== false;
+    this.#video = options.subscribeToVideo !== false;
+    this.element = options.element ?? document.createElement('video');
+    this.element.autoplay = true;
+    this.element.playsInline = true;
+    this.element.srcObject = this.mediaStream;
+    this.element.dataset['umbraStreamId'] = stream.streamId;
+
+    this.#pc = new RTCPeerConnection(rtcConfig(link));
+    this.#pc.ontrack = (ev) => {
+      const track = ev.track;
+      track.enabled = track.kind === 'audio' ? this.#audio : this.#video;
+      this.#link.e2ee?.attachReceiver(
+        ev.receiver,
+        track.kind === 'audio' ? 'audio' : 'video',
+        stream.streamId,
+        (event) => this.emit(event, { stream: this.stream }),
+      );
+      for (const old of this.mediaStream.getTracks().filter((t) => t.kind === track.kind)) {
+        this.mediaStream.removeTrack(old);
+      }
+      this.mediaStream.addTrack(track);
+      // Re-assigning srcObject makes the element pick up a track added after it started playing.
+      this.element.srcObject = this.mediaStream;
+      if (!this.#connectedEmitted) {
+        this.#connectedEmitted = true;
+        this.emit('connected', { stream: this.stream });
+      }
+    };
+    if (link.mediaMode === 'relayed') {
+      this.#pc.onicecandidate = (ev) => {
+        this.#link.send('candidate', {
+          to: stream.connection.connectionId,
+          streamId: stream.streamId,
+          candidate: ev.candidate ? ev.candidate.toJSON() : null,
+        });
+      };
+    }
+    this.#pc.onconnectionstatechange = () => {
+      this.emit('connectionStateChanged', { state: this.#pc.connectionState });
+    };
+  }
+
+  get isSubscribedToAudio(): boolean {
+    return this.#audio;
+  }
+
+  get isSubscribedToVideo(): boolean {
+    return this.#video;
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.#pc.connectionState;
+  }
+
+  async subscribeToAudio(enabled: boolean): Promise<void> {
+    await this.#toggle('audio', enabled);
+  }
+
+  async subscribeToVideo(enabled: boolean): Promise<void> {
+    await this.#toggle('video', enabled);
+  }
+
+  async getStats(): Promise<MediaStats> {
+    return collectStats([this.#pc], 'inbound');
+  }
+
+  async #toggle(kind: 'audio' | 'video', enabled: boolean): Promise<void> {
+    if (typeof enabled !== 'boolean') throw new UmbraError('InvalidParameterError', 'pass true or false');
+    if (this.#destroyed) throw new UmbraError('InvalidStateError', 'this subscriber was destroyed');
+    if (kind === 'audio') this.#audio = enabled;
+    else this.#video = enabled;
+    for (const track of this.mediaStream.getTracks()) {
+      if (track.kind === kind) track.enabled = enabled;
+    }
+    await this.#link.request('updateSubscription', {
+      streamId: this.stream.streamId,
+      audio: this.#audio,
+      video: this.#video,
+    });
+  }
+
+  // --- called by Session ---------------------------------------------------------------------------
+
+  // Routed: answer the router's offer from the `subscribe` response.
+  async _answerRouter(offerSdp: string): Promise<void> {
+    try {
+      await this.#pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      const answer = await this.#pc.createAnswer();
+      await this.#pc.setLocalDescription(answer);
+    } catch (err) {
+      throw new UmbraError('NegotiationFailedError', `the router's offer could not be answered: ${String(err)}`);
+    }
+    await this.#link.request('subscribeAnswer', {
+      streamId: this.stream.streamId,
+      sdp: this.#pc.localDescription?.sdp,
+    });
+  }
+
+  // Relayed: the publisher offered (first time or an ICE restart).
+  _onOffer(sdp: string): void {
+    this.#queue.run(
+      async () => {
+        if (this.#destroyed) return;
+        await this.#pc.setRemoteDescription({ type: 'offer', sdp });
+        const answer = await this.#pc.createAnswer();
+        await this.#pc.setLocalDescription(answer);
+        for (const c of this.#pendingCandidates) await this.#pc.addIceCandidate(c ?? undefined).catch(() => {});
+        this.#pendingCandidates = [];
+        await this.#link.request('answer', {
+          to: this.stream.connection.connectionId,
+          streamId: this.stream.streamId,
+          sdp: this.#pc.localDescription?.sdp ?? answer.sdp,
+        });
+      },
+      (err) => {
+        if (!this.#destroyed) console.warn('umbra: answering the publisher failed', err);
+      },
+    );
+  }
+
+  _onCandidate(candidate: RTCIceCandidateInit | null): void {
+    this.#queue.run(
+      async () => {
+        if (this.#destroyed) return;
+        if (this.#pc.remoteDescription === null) {
+          this.#pendingCandidates.push(candidate);
+          return;
+        }
+        await this.#pc.addIceCandidate(candidate ?? undefined);
+      },
+      () => {
+        /* a candidate from an older ICE generation; harmless */
+      },
+    );
+  }
+
+  _destroy(reason: string): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#pc.close();
+    for (const track of this.mediaStream.getTracks()) track.stop();
+    this.element.srcObject = null;
+    this.emit('destroyed', { stream: this.stream, reason });
+  }
+}
