@@ -8,7 +8,7 @@ export {
   hasEndToEndEncryptionSupport,
   isValidEncryptionSecret,
 } from './e2ee/index.js';
-export type { AttachOptions, Codec, E2eeControllerOptions, SecretEvent, TransformStats } from './e2ee/index.js';
+export type { AttachOptions, Codec, E2eeControllerOptions, EncodedTransformApi, SecretEvent, TransformStats } from './e2ee/index.js';
 
 // Sessions, publishers, subscribers, signals, moderation (docs/web-sdk.md).
 export { SDK_VERSION, Session, initSession } from './session.js';

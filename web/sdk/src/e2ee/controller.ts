@@ -12,7 +12,12 @@ export interface E2eeControllerOptions {
   switchDelayMs?: number;
   // Where dist/umbra-e2ee-worker.js is served; defaults to next to this module.
   workerUrl?: string | URL;
+  // Which encoded-frame API attaches the worker: RTCRtpScriptTransform when the browser has it
+  // ('auto'), or Chromium's older createEncodedStreams. Forcing one is for tests.
+  encodedTransform?: EncodedTransformApi;
 }
+
+export type EncodedTransformApi = 'auto' | 'script-transform' | 'encoded-streams';
 
 export interface AttachOptions {
   readonly codec: Codec;
@@ -33,6 +38,7 @@ export function hasEndToEndEncryptionSupport(): boolean {
 export class E2eeController extends EventTarget {
   readonly #sessionId: string;
   readonly #worker: Worker;
+  readonly #useScriptTransform: boolean;
   #verificationCode: string | null = null;
   #hasSecret = false;
   #queue: Promise<void> = Promise.resolve();
@@ -46,10 +52,18 @@ export class E2eeController extends EventTarget {
     }
     const switchDelayMs = options.switchDelayMs ?? DEFAULT_SWITCH_DELAY_MS;
     if (!Number.isFinite(switchDelayMs) || switchDelayMs < 0) throw new RangeError('switchDelayMs must be a non-negative number');
+    const api = options.encodedTransform ?? 'auto';
+    this.#useScriptTransform = api === 'script-transform' || (api === 'auto' && typeof RTCRtpScriptTransform === 'function');
     this.#sessionId = sessionId;
     this.#worker = new Worker(options.workerUrl ?? new URL('./umbra-e2ee-worker.js', import.meta.url), { name: 'umbra-e2ee' });
     this.#worker.onmessage = (event: MessageEvent<FromWorker>) => this.#onWorkerMessage(event.data);
     this.#post({ type: 'configure', switchDelayMs });
+  }
+
+  // What every RTCPeerConnection of the session must be created with: Chromium only lets
+  // createEncodedStreams work on connections made with encodedInsertableStreams.
+  get rtcConfiguration(): RTCConfiguration {
+    return this.#useScriptTransform ? {} : ({ encodedInsertableStreams: true } as RTCConfiguration);
   }
 
   get hasSecret(): boolean {
@@ -106,7 +120,7 @@ export class E2eeController extends EventTarget {
   // The transform is attached before any frame can flow: callers attach right after addTrack /
   // ontrack, before negotiation completes, so no frame ever leaves or reaches the decoder unprocessed.
   #attach(target: RTCRtpSender | RTCRtpReceiver, options: TransformOptions): void {
-    if (typeof RTCRtpScriptTransform === 'function') {
+    if (this.#useScriptTransform) {
       target.transform = new RTCRtpScriptTransform(this.#worker, options);
       return;
     }

@@ -21,6 +21,7 @@ export type FrameError =
   | 'malformedFrame' //     4.7: a VP8 frame shorter than its clear prefix (never sent in the clear)
   | 'unsupportedCodec' //   4.7: only VP8 and Opus in v1
   | 'noSecret' //           sealing or opening before any secret was set
+  | 'emptyFrame' //         a received frame with no bytes at all (Chromium's audio receiver emits a few)
   | 'noHeader' //           4.9: nothing after the clear prefix parses as an SFrame header
   | 'unknownKeyCheck' //    4.9: the KID's top 16 bits match no held key check (not even tried)
   | 'undecryptable' //      4.9: the tag did not verify

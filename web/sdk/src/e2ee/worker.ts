@@ -94,6 +94,8 @@ function attach(readable: ReadableStream<EncodedFrame>, writable: WritableStream
           if (!sealed.ok) return drop(sealed.error);
           frame.data = sealed.value.buffer;
         } else {
+          // Nothing to decode and nothing said about the secret: dropped, but not a mismatch sign.
+          if (data.length === 0) return drop('emptyFrame');
           const opened = await keyRing.open(codec, data);
           const tracker = trackerFor(options.streamId);
           if (!opened.ok) {
