@@ -29,13 +29,14 @@ void KeyRing::set_session_secret(const SessionSecret& secret, TimePoint now) {
   }
   if (secret == *sealing_) {
     // Back to the secret we seal with: cancel the switch, but keep receiving the abandoned one
-    // for a while from those who already switched to it.
-    if (pending_) retire(*pending_, now + kPreviousSecretHold);
+    // as long as if it had been switched to now, for those who already moved to it.
+    if (pending_) retire(*pending_, now + options_.switch_delay + kPreviousSecretHold);
     pending_.reset();
     return;
   }
   if (pending_ && secret == *pending_) return;  // already on its way; keep the original timer
-  if (pending_) retire(*pending_, now + kPreviousSecretHold);
+  // Replaced before we switched to it; others may have, so it stays as long as the secret we leave.
+  if (pending_) retire(*pending_, now + options_.switch_delay + kPreviousSecretHold);
 
   if (Held* held = find_held(secret)) {
     held->drop_at.reset();  // switching back to a secret still held from before

@@ -1,0 +1,55 @@
+// `umbra`: one executable, subcommands from a table (see command.h for adding one).
+#include <array>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/options.h"
+
+namespace {
+
+using umbra::cli::Command;
+
+constexpr std::array kCommands{
+    Command{"sframe", "seal and open RFC 9605 SFrame frames with a given base key", umbra::cli::run_sframe},
+    Command{"e2ee", "seal and open umbra-e2ee-v1 frames, print verification codes", umbra::cli::run_e2ee},
+};
+
+void print_help(std::FILE* out) {
+  std::fprintf(out,
+               "Usage: umbra <command> [<action>] [options]\n\n"
+               "Tools for checking another client's bytes against Umbra's. Data is one line of hex on\n"
+               "stdin and stdout; on failure a message goes to stderr and the exit status is 1.\n\n"
+               "Commands:\n");
+  for (const Command& command : kCommands) {
+    std::fprintf(out, "  %-8.*s %.*s\n", static_cast<int>(command.name.size()), command.name.data(),
+                 static_cast<int>(command.summary.size()), command.summary.data());
+  }
+  std::fprintf(out, "\nRun `umbra <command> --help` for its actions.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_help(stderr);
+    return 1;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_help(stdout);
+    return 0;
+  }
+  for (const Command& command : kCommands) {
+    if (command.name != args[0]) continue;
+    try {
+      return command.run(umbra::cli::Args(args).subspan(1));
+    } catch (const std::exception& e) {
+      return umbra::cli::fail(e.what());
+    }
+  }
+  return umbra::cli::fail("unknown command '" + std::string(args[0]) + "' (see `umbra --help`)");
+}
