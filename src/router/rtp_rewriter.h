@@ -48,6 +48,9 @@ class RtpRewriter {
   // current source and was forwarded.
   std::optional<std::uint16_t> source_seq(std::uint16_t out_seq) const;
 
+  // The consumer's timestamp for a timestamp of the current source (for retransmissions).
+  std::uint32_t map_timestamp(std::uint32_t source_timestamp) const { return source_timestamp + ts_offset_; }
+
   std::uint32_t source_ssrc() const { return source_ssrc_; }
   bool has_output() const { return has_output_; }
   std::uint16_t last_seq() const { return static_cast<std::uint16_t>(out_highest_); }
