@@ -67,7 +67,7 @@ describe('relayed session in the browser', { skip: skip ?? false }, () => {
     const later = await waitForDecodedFrames(bob, aliceStream, atBob + 10);
     assert.ok(later > atBob);
     const streamInfo = await bob.evaluate((id) => T.events.find((e) => e.name === 'streamCreated' && e.streamId === id), aliceStream);
-    assert.equal(streamInfo.name, 'Alice camera');
+    assert.equal(streamInfo.streamName, 'Alice camera');
     assert.equal(streamInfo.videoType, 'camera');
     assert.equal(streamInfo.hasAudio, true);
     assert.equal(streamInfo.hasVideo, true);

@@ -49,18 +49,16 @@ export async function openSdkPage(browser, baseUrl) {
   page.on('console', (msg) => log.push(`[${msg.type()}] ${msg.text()}`));
   page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
   await page.addInitScript(trackSockets);
-  await page.route(`${baseUrl}/__sdk_test__/*`, (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path.endsWith('/harness.js')) {
-      return route.fulfill({ contentType: 'text/javascript', body: harness });
-    }
-    return route.fulfill({
-      contentType: 'text/html',
-      body: '<!doctype html><meta charset="utf-8"><title>umbra sdk test</title><body></body>' +
-        '<script type="module" src="/__sdk_test__/harness.js"></script>',
-    });
+  // The document must come from the server itself: Chromium's local-network-access checks block a page
+  // Playwright fulfilled (an "unknown" address space) from opening a WebSocket to 127.0.0.1. Any path
+  // will do (a 404 is fine); its content is replaced by a blank body and the harness.
+  await page.goto(`${baseUrl}/__sdk_test__`);
+  await page.evaluate(() => {
+    document.head.replaceChildren();
+    document.body.replaceChildren();
+    document.title = 'umbra sdk test';
   });
-  await page.goto(`${baseUrl}/__sdk_test__/index.html`);
+  await page.addScriptTag({ type: 'module', content: harness });
   await page.waitForFunction(() => window.T !== undefined, null, { timeout: 15_000 });
   page.consoleLog = log;
   return page;

@@ -12,7 +12,7 @@ const T = {
   subscribeErrors: [],
 
   record(name, fields = {}) {
-    T.events.push({ name, at: Date.now(), ...fields });
+    T.events.push({ ...fields, name, at: Date.now() });
   },
 
   has(name, pred = () => true) {
@@ -25,7 +25,7 @@ const T = {
     s.on('connectionCreated', (e) => T.record('connectionCreated', { connectionId: e.connection.connectionId, data: e.connection.data }));
     s.on('connectionDestroyed', (e) => T.record('connectionDestroyed', { connectionId: e.connection.connectionId, reason: e.reason }));
     s.on('streamCreated', (e) => {
-      T.record('streamCreated', { streamId: e.stream.streamId, connectionId: e.stream.connection.connectionId, name: e.stream.name, videoType: e.stream.videoType, hasAudio: e.stream.hasAudio, hasVideo: e.stream.hasVideo });
+      T.record('streamCreated', { streamId: e.stream.streamId, connectionId: e.stream.connection.connectionId, streamName: e.stream.name, videoType: e.stream.videoType, hasAudio: e.stream.hasAudio, hasVideo: e.stream.hasVideo });
       if (T.autoSubscribe) T.subscribe(e.stream.streamId).catch((err) => T.subscribeErrors.push(err.name + ': ' + err.message));
     });
     s.on('streamDestroyed', (e) => T.record('streamDestroyed', { streamId: e.stream.streamId, reason: e.reason }));

@@ -1,0 +1,107 @@
+// The demo page at `/`: two people join the same room by name through the form, see each other's video
+// tile and chat. The first page is screenshotted into docs/demo.png (the README shows it).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser } from '../helpers/browser.mjs';
+import { UmbraServer, repoRoot, skipReason } from '../helpers/umbra_server.mjs';
+
+const skip = skipReason();
+
+async function openDemo(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const log = [];
+  page.on('console', (msg) => log.push(`[${msg.type()}] ${msg.text()}`));
+  page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
+  page.consoleLog = log;
+  await page.goto(`${url}/`);
+  return page;
+}
+
+async function joinRoom(page, room, name, mode) {
+  await page.fill('#room-input', room);
+  await page.fill('#name-input', name);
+  await page.check(`input[name="mediaMode"][value="${mode}"]`, { force: true });
+  await page.click('#join-button');
+  try {
+    await page.waitForSelector('#call-view:not([hidden])', { timeout: 20_000 });
+  } catch (err) {
+    const error = await page.textContent('#join-error').catch(() => '');
+    throw new Error(`${name} could not join: ${error}\n${err.message}\n${page.consoleLog.join('\n')}`);
+  }
+}
+
+// Every remote <video> in the grid is playing real frames.
+async function waitForRemoteVideo(page, count) {
+  await page.waitForFunction(
+    (n) => {
+      const videos = [...document.querySelectorAll('.tile:not(.self) video')];
+      return videos.length >= n && videos.every((v) => v.videoWidth > 0 && v.currentTime > 0.5);
+    },
+    count,
+    { timeout: 30_000, polling: 200 },
+  );
+}
+
+describe('demo page', { skip: skip ?? false }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await UmbraServer.start();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('is served at / and shows the join form', async () => {
+    const page = await openDemo(browser, server.url);
+    assert.equal(await page.title(), 'Umbra — video rooms');
+    assert.ok(await page.isVisible('#join-form'));
+    await page.close();
+  });
+
+  test('two people join a room by name, see each other and chat; screenshot to docs/demo.png', async () => {
+    const ada = await openDemo(browser, server.url);
+    const lin = await openDemo(browser, server.url);
+    await joinRoom(ada, 'design-review', 'Ada Lovelace', 'relayed');
+    await joinRoom(lin, 'design-review', 'Linus', 'relayed');
+    await waitForRemoteVideo(ada, 1);
+    await waitForRemoteVideo(lin, 1);
+    assert.equal(await ada.textContent('#mode-badge'), 'relayed');
+    assert.equal(await ada.textContent('#people-count'), '2 people');
+    const names = await ada.$$eval('.tile .name', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(names.sort(), ['Ada Lovelace (you)', 'Linus'].sort());
+
+    await lin.fill('#chat-input', 'Hi Ada! Can you see my screen share in a minute?');
+    await lin.press('#chat-input', 'Enter');
+    await ada.waitForSelector('.chat-log li:not(.system) .text', { timeout: 10_000 });
+    await ada.fill('#chat-input', 'Yes — and the video looks great.');
+    await ada.press('#chat-input', 'Enter');
+    await lin.waitForFunction(() => document.querySelectorAll('.chat-log li:not(.system)').length >= 2);
+    await ada.waitForFunction(() => document.querySelectorAll('.chat-log li:not(.system)').length >= 2);
+
+    // Muting shows on the other side.
+    await lin.click('#mic-button');
+    await ada.waitForFunction(
+      () => [...document.querySelectorAll('.tile:not(.self) .mic-off')].some((e) => !e.hasAttribute('hidden')),
+      null,
+      { timeout: 10_000 },
+    );
+    // A screen share shows up as its own, wider tile.
+    await lin.click('#screen-button');
+    await ada.waitForFunction(() => document.querySelectorAll('.tile.screen').length === 1, null, { timeout: 15_000 });
+    await waitForRemoteVideo(ada, 2);
+
+    await ada.screenshot({ path: join(repoRoot, 'docs/demo.png') });
+
+    await lin.click('#leave-button');
+    await lin.waitForSelector('#join-view:not([hidden])');
+    await ada.waitForFunction(() => document.querySelectorAll('.tile').length === 1, null, { timeout: 10_000 });
+    assert.equal(await ada.textContent('#people-count'), '1 person');
+  });
+});
