@@ -1,5 +1,5 @@
 // Bundles the browser SDK with esbuild into dist/. Type checking is tsc's job (npm run build runs
-// `tsc --noEmit` first); esbuild only strips types and bundles.
+// `tsc` first, which also writes the .d.ts files); esbuild only strips types and bundles.
 //
 //   dist/umbra-sdk.js          the SDK (ES module): what applications import
 //   dist/umbra.js              the same SDK under the name `umbra serve` publishes at /sdk/umbra.js
