@@ -2,6 +2,7 @@
 // also bundled alone as dist/umbra-e2ee.js.
 export {
   E2eeController,
+  e2eeCodecPreferences,
   EncryptionSecretRequiredError,
   EndToEndEncryptionNotSupportedError,
   InvalidEncryptionSecretError,

@@ -152,3 +152,11 @@ export class E2eeController extends EventTarget {
     }
   }
 }
+
+// 4.7: the only codecs an E2EE session may negotiate, for RTCRtpTransceiver.setCodecPreferences.
+// Video keeps RTX (it resends whole RTP packets, so it carries ciphertext as well as it carries
+// VP8); audio RED is left out because it would re-wrap Opus frames the transform did not see.
+export function e2eeCodecPreferences(kind: 'audio' | 'video'): RTCRtpCodec[] {
+  const wanted = kind === 'video' ? ['video/vp8', 'video/rtx'] : ['audio/opus'];
+  return (RTCRtpReceiver.getCapabilities(kind)?.codecs ?? []).filter((c) => wanted.includes(c.mimeType.toLowerCase()));
+}
