@@ -1,0 +1,56 @@
+// Live (in-memory) state of one session: who is connected and what they publish. Only the signaling hub
+// mutates it, on the control-plane thread. Persisted state (the session itself) lives in SessionStore.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "server/client_token.h"
+#include "server/session_record.h"
+
+namespace umbra::server {
+
+class ClientLink;
+
+struct VideoDimensions {
+  int width = 0;
+  int height = 0;
+  bool operator==(const VideoDimensions&) const = default;
+};
+
+struct LiveStream {
+  std::string id;
+  std::string connection_id;
+  std::string name;
+  bool has_audio = false;
+  bool has_video = false;
+  std::string video_type = "camera";  // camera | screen
+  std::optional<VideoDimensions> video_dimensions;
+  std::int64_t created_at_ms = 0;
+  std::set<std::string> subscribers;  // connection ids
+};
+
+struct LiveConnection {
+  std::string id;
+  std::string session_id;
+  Role role = Role::kSubscriber;
+  std::string data;
+  std::int64_t created_at_ms = 0;
+  ClientLink* link = nullptr;  // null while suspended (socket dropped, resume window open)
+  std::int64_t suspended_at_ms = 0;
+  std::string resume_token;
+  std::vector<std::string> streams;     // ids of streams this connection publishes, oldest first
+  std::set<std::string> subscriptions;  // stream ids
+};
+
+struct Room {
+  SessionRecord session;
+  std::map<std::string, LiveConnection> connections;
+  std::map<std::string, LiveStream> streams;
+};
+
+}  // namespace umbra::server

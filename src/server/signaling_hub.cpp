@@ -1,0 +1,898 @@
+#include "server/signaling_hub.h"
+
+#include <algorithm>
+
+#include "common/log.h"
+#include "crypto/random.h"
+#include "server/base64url.h"
+#include "server/json_views.h"
+
+namespace umbra::server {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxRequestIdSize = 64;
+constexpr std::size_t kMaxSignalTypeSize = 128;
+constexpr std::size_t kMaxSignalDataSize = 8192;
+constexpr std::size_t kMaxSdpSize = 48 * 1024;
+constexpr std::size_t kMaxStreamNameSize = 256;
+constexpr std::size_t kMaxSignalRecipients = 100;
+constexpr int kMaxVideoDimension = 16384;
+constexpr std::int64_t kRateErrorIntervalMs = 1000;
+
+std::string random_id(std::string_view prefix, std::size_t bytes) {
+  Bytes raw(bytes);
+  crypto::random_bytes(raw);
+  return std::string(prefix) + base64url_encode(raw);
+}
+
+// Reads optional typed fields; the first problem is kept for the error message.
+class Fields {
+ public:
+  explicit Fields(const json& body) : body_(body) {}
+
+  std::optional<std::string> string(const char* key, std::size_t max, bool required) {
+    const auto it = body_.find(key);
+    if (it == body_.end() || it->is_null()) {
+      if (required) problem(std::string(key) + " is required");
+      return std::nullopt;
+    }
+    if (!it->is_string()) {
+      problem(std::string(key) + " must be a string");
+      return std::nullopt;
+    }
+    auto value = it->get<std::string>();
+    if (value.size() > max) {
+      too_large_ = true;
+      problem(std::string(key) + " is longer than " + std::to_string(max) + " bytes");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<bool> boolean(const char* key) {
+    const auto it = body_.find(key);
+    if (it == body_.end() || it->is_null()) return std::nullopt;
+    if (!it->is_boolean()) {
+      problem(std::string(key) + " must be true or false");
+      return std::nullopt;
+    }
+    return it->get<bool>();
+  }
+
+  std::optional<VideoDimensions> dimensions(const char* key) {
+    const auto it = body_.find(key);
+    if (it == body_.end() || it->is_null()) return std::nullopt;
+    const auto w = it->is_object() ? it->find("width") : it->end();
+    const auto h = it->is_object() ? it->find("height") : it->end();
+    if (!it->is_object() || w == it->end() || h == it->end() || !w->is_number_integer() ||
+        !h->is_number_integer()) {
+      problem(std::string(key) + " must be {width, height} integers");
+      return std::nullopt;
+    }
+    const auto width = w->get<std::int64_t>();
+    const auto height = h->get<std::int64_t>();
+    if (width < 1 || height < 1 || width > kMaxVideoDimension || height > kMaxVideoDimension) {
+      problem(std::string(key) + " out of range 1..16384");
+      return std::nullopt;
+    }
+    return VideoDimensions{static_cast<int>(width), static_cast<int>(height)};
+  }
+
+  bool ok() const { return problem_.empty(); }
+  const std::string& problem() const { return problem_; }
+  std::string_view code() const { return too_large_ ? "message_too_large" : "bad_request"; }
+
+ private:
+  void problem(std::string text) {
+    if (problem_.empty()) problem_ = std::move(text);
+  }
+  const json& body_;
+  std::string problem_;
+  bool too_large_ = false;
+};
+
+}  // namespace
+
+struct SignalingHub::LinkState {
+  std::int64_t opened_ms = 0;
+  std::string session_id;     // set once joined
+  std::string connection_id;  // set once joined
+  RateLimiter bucket;
+  int dropped = 0;
+  std::int64_t last_rate_error_ms = -kRateErrorIntervalMs;
+  bool closing = false;
+
+  LinkState(std::int64_t now, double capacity, double rate) : opened_ms(now), bucket(capacity, rate) {}
+  bool joined() const { return !connection_id.empty(); }
+};
+
+struct SignalingHub::Request {
+  std::string type;
+  json id;
+  const json& body;
+};
+
+SignalingHub::SignalingHub(HubConfig config, SessionLookup lookup, MediaRouter& router)
+    : config_(std::move(config)), lookup_(std::move(lookup)), router_(router) {}
+
+SignalingHub::~SignalingHub() = default;
+
+// ---- plumbing ----------------------------------------------------------------------------------------
+
+void SignalingHub::send(ClientLink* link, const json& message) {
+  if (link == nullptr) return;
+  link->send(message.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void SignalingHub::broadcast(const Room& room, const json& message, const std::string& except_connection_id) {
+  const std::string text = message.dump(-1, ' ', false, json::error_handler_t::replace);
+  for (const auto& [id, connection] : room.connections) {
+    if (id != except_connection_id && connection.link != nullptr) connection.link->send(text);
+  }
+}
+
+void SignalingHub::send_to(const Room& room, const std::string& connection_id, const json& message) {
+  const auto it = room.connections.find(connection_id);
+  if (it != room.connections.end()) send(it->second.link, message);
+}
+
+void SignalingHub::reply(ClientLink& link, const json& request_id, json result) {
+  result["type"] = "response";
+  result["requestId"] = request_id;
+  send(&link, result);
+}
+
+void SignalingHub::fail(ClientLink& link, const json& request_id, std::string_view code,
+                        std::string_view message) {
+  ++counters_.errors_total;
+  json error = {{"type", "error"}, {"code", code}, {"message", message}};
+  if (!request_id.is_null()) error["requestId"] = request_id;
+  send(&link, error);
+}
+
+void SignalingHub::close_link(ClientLink& link, std::uint16_t code, std::string_view reason) {
+  links_.erase(&link);
+  link.close(code, reason);
+}
+
+Room* SignalingHub::room_of(const std::string& session_id) {
+  const auto it = rooms_.find(session_id);
+  return it == rooms_.end() ? nullptr : &it->second;
+}
+
+const Room* SignalingHub::room_of(const std::string& session_id) const {
+  const auto it = rooms_.find(session_id);
+  return it == rooms_.end() ? nullptr : &it->second;
+}
+
+std::string SignalingHub::issue_resume_token(LiveConnection& connection) {
+  if (!connection.resume_token.empty()) resume_tokens_.erase(connection.resume_token);
+  connection.resume_token = random_id("", 32);
+  resume_tokens_[connection.resume_token] = {connection.session_id, connection.id};
+  return connection.resume_token;
+}
+
+void SignalingHub::drop_room_if_empty(const std::string& session_id) {
+  const auto it = rooms_.find(session_id);
+  if (it != rooms_.end() && it->second.connections.empty()) rooms_.erase(it);
+}
+
+// ---- socket lifecycle -----------------------------------------------------------------------------------
+
+void SignalingHub::on_open(ClientLink& link, std::int64_t now_ms) {
+  links_[&link] = std::make_unique<LinkState>(now_ms, config_.rate_capacity, config_.rate_per_second);
+}
+
+void SignalingHub::on_close(ClientLink& link, std::int64_t now_ms) {
+  const auto it = links_.find(&link);
+  if (it == links_.end()) return;  // the hub closed it itself and already forgot it
+  const auto state = std::move(it->second);
+  links_.erase(it);
+  if (!state->joined()) return;
+  Room* room = room_of(state->session_id);
+  if (room == nullptr) return;
+  const auto c = room->connections.find(state->connection_id);
+  if (c == room->connections.end() || c->second.link != &link) return;
+  c->second.link = nullptr;
+  c->second.suspended_at_ms = now_ms;
+  log::info("signaling", "connection suspended",
+            {{"session", state->session_id}, {"conn", state->connection_id}});
+}
+
+void SignalingHub::tick(std::int64_t now_ms) {
+  std::vector<ClientLink*> late;
+  for (const auto& [link, state] : links_) {
+    if (!state->joined() && now_ms - state->opened_ms >= config_.join_timeout_ms) late.push_back(link);
+  }
+  for (ClientLink* link : late) {
+    send(link, {{"type", "disconnected"}, {"reason", "joinTimeout"}});
+    close_link(*link, kClosePolicy, "no join");
+  }
+  std::vector<std::pair<std::string, std::string>> expired;
+  for (const auto& [session_id, room] : rooms_) {
+    for (const auto& [id, connection] : room.connections) {
+      if (connection.link == nullptr && now_ms - connection.suspended_at_ms >= config_.resume_window_ms) {
+        expired.emplace_back(session_id, id);
+      }
+    }
+  }
+  for (const auto& [session_id, connection_id] : expired) {
+    if (Room* room = room_of(session_id)) {
+      log::info("signaling", "resume window over", {{"session", session_id}, {"conn", connection_id}});
+      remove_connection(*room, connection_id, "networkDisconnected");
+      drop_room_if_empty(session_id);
+    }
+  }
+}
+
+void SignalingHub::on_message(ClientLink& link, std::string_view text, std::int64_t now_ms) {
+  const auto it = links_.find(&link);
+  if (it == links_.end()) return;
+  LinkState& state = *it->second;
+  ++counters_.messages_in;
+
+  if (!state.bucket.allow(now_ms)) {
+    if (++state.dropped > config_.flood_disconnect_after) {
+      ++counters_.policy_disconnects_total;
+      log::warn("signaling", "flood, disconnecting",
+                {{"session", state.session_id}, {"conn", state.connection_id}});
+      if (state.joined()) {
+        if (Room* room = room_of(state.session_id)) {
+          const std::string session_id = state.session_id;
+          remove_connection(*room, state.connection_id, "policyViolation");
+          drop_room_if_empty(session_id);
+          return;
+        }
+      }
+      send(&link, {{"type", "disconnected"}, {"reason", "policyViolation"}});
+      close_link(link, kClosePolicy, "flood");
+      return;
+    }
+    if (now_ms - state.last_rate_error_ms >= kRateErrorIntervalMs) {
+      state.last_rate_error_ms = now_ms;
+      fail(link, nullptr, "rate_limited", "too many messages; slow down");
+    }
+    return;
+  }
+  if (text.size() > config_.max_message_size) {
+    fail(link, nullptr, "message_too_large", "a signaling message is at most 64 KiB");
+    return;
+  }
+
+  const json message = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (message.is_discarded() || !message.is_object()) {
+    fail(link, nullptr, "bad_request", "a signaling message is one JSON object");
+    return;
+  }
+  dispatch(link, state, message, now_ms);
+}
+
+// ---- dispatch ---------------------------------------------------------------------------------------------
+
+void SignalingHub::dispatch(ClientLink& link, LinkState& state, const json& message, std::int64_t now_ms) {
+  json request_id = nullptr;
+  if (const auto id = message.find("requestId"); id != message.end()) {
+    if ((id->is_string() && id->get_ref<const std::string&>().size() <= kMaxRequestIdSize) ||
+        id->is_number_integer() || id->is_number_unsigned()) {
+      request_id = *id;
+    } else {
+      fail(link, nullptr, "bad_request", "requestId must be an integer or a string of at most 64 characters");
+      return;
+    }
+  }
+  const auto type_it = message.find("type");
+  if (type_it == message.end() || !type_it->is_string()) {
+    fail(link, request_id, "bad_request", "a message needs a string type");
+    return;
+  }
+  const Request r{type_it->get<std::string>(), request_id, message};
+
+  if (r.type == "ping") {
+    send(&link, {{"type", "pong"}, {"requestId", r.id}, {"serverTime", now_ms}});
+    return;
+  }
+  if (r.type == "join" || r.type == "resume") {
+    if (state.joined()) return fail(link, r.id, "already_joined", "this socket has already joined");
+    if (r.type == "join") return handle_join(link, state, r, now_ms);
+    return handle_resume(link, state, r, now_ms);
+  }
+  static const std::set<std::string, std::less<>> kKnown = {
+      "leave",           "publish",     "unpublish",          "updateStream",
+      "subscribe",       "unsubscribe", "updateSubscription", "subscribeAnswer",
+      "offer",           "answer",      "candidate",          "signal",
+      "forceDisconnect", "forceMute"};
+  if (!kKnown.contains(r.type))
+    return fail(link, r.id, "unknown_type", "unknown message type: " + r.type.substr(0, 64));
+  if (!state.joined()) return fail(link, r.id, "not_joined", "send join first");
+
+  Room* room = room_of(state.session_id);
+  const auto self_it =
+      room ? room->connections.find(state.connection_id) : decltype(room->connections.end()){};
+  if (room == nullptr || self_it == room->connections.end()) {
+    return fail(link, r.id, "internal", "connection state lost");
+  }
+  LiveConnection& self = self_it->second;
+
+  if (r.type == "leave") {
+    reply(link, r.id);
+    const std::string session_id = state.session_id;
+    remove_connection(*room, self.id, "clientDisconnected");
+    drop_room_if_empty(session_id);
+    return;
+  }
+  if (r.type == "publish") return handle_publish(*room, self, r, now_ms);
+  if (r.type == "unpublish") return handle_unpublish(*room, self, r);
+  if (r.type == "updateStream") return handle_update_stream(*room, self, r);
+  if (r.type == "subscribe" || r.type == "subscribeAnswer") return handle_subscribe(*room, self, r);
+  if (r.type == "unsubscribe") return handle_unsubscribe(*room, self, r);
+  if (r.type == "updateSubscription") return handle_update_subscription(*room, self, r);
+  if (r.type == "offer" || r.type == "answer" || r.type == "candidate") return handle_relay(*room, self, r);
+  if (r.type == "signal") return handle_signal(*room, self, r);
+  if (r.type == "forceDisconnect") return handle_force_disconnect(*room, self, r);
+  if (r.type == "forceMute") return handle_force_mute(*room, self, r);
+}
+
+// ---- join / resume ----------------------------------------------------------------------------------------
+
+json SignalingHub::joined_message(const Room& room, const LiveConnection& self, const json& request_id,
+                                  bool resumed) const {
+  json connections = json::array();
+  json streams = json::array();
+  json own = json::array();
+  for (const auto& [id, c] : room.connections) {
+    if (id != self.id) connections.push_back(connection_json(c));
+  }
+  for (const auto& [id, s] : room.streams) {
+    (s.connection_id == self.id ? own : streams).push_back(stream_json(s));
+  }
+  return {{"type", "joined"},
+          {"requestId", request_id},
+          {"connectionId", self.id},
+          {"role", role_name(self.role)},
+          {"data", self.data},
+          {"resumeToken", self.resume_token},
+          {"resumeWindowMs", config_.resume_window_ms},
+          {"heartbeatIntervalMs", config_.heartbeat_interval_ms},
+          {"session", session_json(room.session)},
+          {"connections", std::move(connections)},
+          {"streams", std::move(streams)},
+          {"ownStreams", std::move(own)},
+          {"iceServers", config_.ice_servers},
+          {"resumed", resumed}};
+}
+
+void SignalingHub::handle_join(ClientLink& link, LinkState& state, const Request& r, std::int64_t now_ms) {
+  Fields f(r.body);
+  const auto token = f.string("token", 8192, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto claims = verify_client_token(*token, config_.credentials, now_ms / 1000);
+  if (!claims) return fail(link, r.id, claims.error().code, claims.error().message);
+
+  Room* room = room_of(claims->session_id);
+  if (room == nullptr) {
+    auto session = lookup_(claims->session_id);
+    if (!session) return fail(link, r.id, "session_not_found", "the token's session does not exist");
+    std::string id = session->id;  // copied first: the Room below takes *session apart
+    room = &rooms_.emplace(std::move(id), Room{std::move(*session), {}, {}}).first->second;
+  }
+  LiveConnection connection;
+  connection.id = random_id("con_", 12);
+  connection.session_id = room->session.id;
+  connection.role = claims->role;
+  connection.data = claims->data;
+  connection.created_at_ms = now_ms;
+  connection.link = &link;
+  issue_resume_token(connection);
+  const std::string id = connection.id;
+  auto& self = room->connections.emplace(id, std::move(connection)).first->second;
+  state.session_id = room->session.id;
+  state.connection_id = id;
+  ++counters_.connections_total;
+  log::info("signaling", "joined",
+            {{"session", room->session.id}, {"conn", id}, {"role", role_name(self.role)}});
+
+  send(&link, joined_message(*room, self, r.id, false));
+  broadcast(*room, {{"type", "connectionCreated"}, {"connection", connection_json(self)}}, id);
+}
+
+void SignalingHub::handle_resume(ClientLink& link, LinkState& state, const Request& r, std::int64_t now_ms) {
+  Fields f(r.body);
+  const auto token = f.string("resumeToken", 256, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto found = resume_tokens_.find(*token);
+  Room* room = found == resume_tokens_.end() ? nullptr : room_of(found->second.first);
+  const auto c = room ? room->connections.find(found->second.second) : decltype(room->connections.end()){};
+  if (room == nullptr || c == room->connections.end()) {
+    return fail(link, r.id, "resume_failed", "unknown or expired resume token; join again");
+  }
+  LiveConnection& self = c->second;
+  if (self.link != nullptr && self.link != &link) {
+    // The old socket has not noticed its death yet: the new one takes over.
+    ClientLink* old = self.link;
+    close_link(*old, kCloseReplaced, "resumed elsewhere");
+  }
+  self.link = &link;
+  self.suspended_at_ms = 0;
+  issue_resume_token(self);
+  state.session_id = room->session.id;
+  state.connection_id = self.id;
+  ++counters_.resumes_total;
+  log::info("signaling", "resumed", {{"session", room->session.id}, {"conn", self.id}});
+  (void)now_ms;
+  send(&link, joined_message(*room, self, r.id, true));
+}
+
+// ---- streams
+// ------------------------------------------------------------------------------------------------
+
+void SignalingHub::handle_publish(Room& room, LiveConnection& self, const Request& r, std::int64_t now_ms) {
+  ClientLink& link = *self.link;
+  if (!can_publish(self.role)) {
+    return fail(link, r.id, "forbidden", "a subscriber token cannot publish");
+  }
+  const auto stream_it = r.body.find("stream");
+  const json empty = json::object();
+  const json& props = stream_it != r.body.end() && stream_it->is_object() ? *stream_it : empty;
+  if (stream_it != r.body.end() && !stream_it->is_object()) {
+    return fail(link, r.id, "bad_request", "stream must be an object");
+  }
+  Fields f(props);
+  const auto name = f.string("name", kMaxStreamNameSize, false);
+  const auto has_audio = f.boolean("hasAudio");
+  const auto has_video = f.boolean("hasVideo");
+  const auto video_type = f.string("videoType", 16, false);
+  const auto dims = f.dimensions("videoDimensions");
+  Fields top(r.body);
+  const auto sdp = top.string("sdp", kMaxSdpSize, false);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  if (!top.ok()) return fail(link, r.id, top.code(), top.problem());
+  if (video_type && *video_type != "camera" && *video_type != "screen") {
+    return fail(link, r.id, "bad_request", "videoType must be camera or screen");
+  }
+  if (self.streams.size() >= config_.max_streams_per_connection) {
+    return fail(link, r.id, "conflict", "at most 8 streams per connection");
+  }
+  if (room.session.media_mode == MediaMode::kRouted) {
+    if (!router_.available()) return fail(link, r.id, "router_unavailable", kRouterUnavailableMessage);
+    // The router exists but SDP <-> RTP-parameter translation is not wired yet (src/rtc/sdp).
+    (void)sdp;
+    return fail(link, r.id, "router_unavailable", "routed negotiation is not wired to the router yet");
+  }
+
+  LiveStream stream;
+  stream.id = random_id("str_", 12);
+  stream.connection_id = self.id;
+  stream.name = name.value_or("");
+  stream.has_audio = has_audio.value_or(true);
+  stream.has_video = has_video.value_or(true);
+  stream.video_type = video_type.value_or("camera");
+  stream.video_dimensions = dims;
+  stream.created_at_ms = now_ms;
+  const std::string id = stream.id;
+  const auto& stored = room.streams.emplace(id, std::move(stream)).first->second;
+  self.streams.push_back(id);
+  ++counters_.streams_total;
+  log::info("signaling", "stream published",
+            {{"session", room.session.id}, {"conn", self.id}, {"stream", id}});
+  reply(link, r.id, {{"streamId", id}});
+  broadcast(room, {{"type", "streamCreated"}, {"stream", stream_json(stored)}}, self.id);
+}
+
+void SignalingHub::handle_unpublish(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto it = room.streams.find(*stream_id);
+  if (it == room.streams.end() || it->second.connection_id != self.id) {
+    return fail(link, r.id, "not_found", "no such stream of yours");
+  }
+  reply(link, r.id);
+  destroy_stream(room, *stream_id, "unpublished");
+}
+
+void SignalingHub::handle_update_stream(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, true);
+  const auto has_audio = f.boolean("hasAudio");
+  const auto has_video = f.boolean("hasVideo");
+  const auto dims = f.dimensions("videoDimensions");
+  const auto name = f.string("name", kMaxStreamNameSize, false);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto it = room.streams.find(*stream_id);
+  if (it == room.streams.end() || it->second.connection_id != self.id) {
+    return fail(link, r.id, "not_found", "no such stream of yours");
+  }
+  LiveStream& s = it->second;
+  reply(link, r.id);
+  const auto changed = [&](const char* property, json old_value, json new_value) {
+    broadcast(room,
+              {{"type", "streamPropertyChanged"},
+               {"streamId", s.id},
+               {"property", property},
+               {"oldValue", std::move(old_value)},
+               {"newValue", std::move(new_value)}},
+              self.id);
+  };
+  if (has_audio && *has_audio != s.has_audio) {
+    s.has_audio = *has_audio;
+    changed("hasAudio", !s.has_audio, s.has_audio);
+  }
+  if (has_video && *has_video != s.has_video) {
+    s.has_video = *has_video;
+    changed("hasVideo", !s.has_video, s.has_video);
+  }
+  if (dims && dims != s.video_dimensions) {
+    json old_value = nullptr;
+    if (s.video_dimensions)
+      old_value = {{"width", s.video_dimensions->width}, {"height", s.video_dimensions->height}};
+    s.video_dimensions = dims;
+    changed("videoDimensions", std::move(old_value), {{"width", dims->width}, {"height", dims->height}});
+  }
+  if (name && *name != s.name) {
+    std::string old_name = std::exchange(s.name, *name);
+    changed("name", std::move(old_name), s.name);
+  }
+}
+
+void SignalingHub::destroy_stream(Room& room, const std::string& stream_id, const std::string& reason) {
+  const auto it = room.streams.find(stream_id);
+  if (it == room.streams.end()) return;
+  const LiveStream stream = std::move(it->second);
+  room.streams.erase(it);
+  for (const auto& subscriber : stream.subscribers) {
+    const auto c = room.connections.find(subscriber);
+    if (c != room.connections.end()) c->second.subscriptions.erase(stream_id);
+  }
+  const auto owner = room.connections.find(stream.connection_id);
+  if (owner != room.connections.end()) std::erase(owner->second.streams, stream_id);
+  log::info("signaling", "stream destroyed",
+            {{"session", room.session.id}, {"stream", stream_id}, {"reason", reason}});
+  broadcast(room,
+            {{"type", "streamDestroyed"},
+             {"streamId", stream_id},
+             {"connectionId", stream.connection_id},
+             {"reason", reason}},
+            stream.connection_id);
+}
+
+// ---- subscriptions
+// ------------------------------------------------------------------------------------------
+
+void SignalingHub::handle_subscribe(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  if (!can_subscribe(self.role)) {
+    return fail(link, r.id, "forbidden", "a publisheronly token cannot subscribe");
+  }
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto it = room.streams.find(*stream_id);
+  if (it == room.streams.end()) return fail(link, r.id, "not_found", "no such stream in this session");
+  LiveStream& stream = it->second;
+  if (room.session.media_mode == MediaMode::kRouted) {
+    if (!router_.available()) return fail(link, r.id, "router_unavailable", kRouterUnavailableMessage);
+    return fail(link, r.id, "router_unavailable", "routed negotiation is not wired to the router yet");
+  }
+  if (r.type == "subscribeAnswer")
+    return fail(link, r.id, "routed_required", "subscribeAnswer is for routed sessions");
+  if (stream.connection_id == self.id)
+    return fail(link, r.id, "conflict", "you cannot subscribe to your own stream");
+  if (stream.subscribers.contains(self.id)) return fail(link, r.id, "conflict", "already subscribed");
+  stream.subscribers.insert(self.id);
+  self.subscriptions.insert(stream.id);
+  reply(link, r.id, {{"streamId", stream.id}});
+  send_to(room, stream.connection_id,
+          {{"type", "subscriberAdded"}, {"streamId", stream.id}, {"connectionId", self.id}});
+}
+
+void SignalingHub::handle_unsubscribe(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto it = room.streams.find(*stream_id);
+  if (it == room.streams.end() || !it->second.subscribers.contains(self.id)) {
+    return fail(link, r.id, "not_found", "not subscribed to that stream");
+  }
+  it->second.subscribers.erase(self.id);
+  self.subscriptions.erase(*stream_id);
+  reply(link, r.id);
+  send_to(room, it->second.connection_id,
+          {{"type", "subscriberRemoved"}, {"streamId", *stream_id}, {"connectionId", self.id}});
+}
+
+void SignalingHub::handle_update_subscription(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, true);
+  f.boolean("audio");
+  f.boolean("video");
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto it = room.streams.find(*stream_id);
+  if (it == room.streams.end() || !it->second.subscribers.contains(self.id)) {
+    return fail(link, r.id, "not_found", "not subscribed to that stream");
+  }
+  reply(link, r.id);
+}
+
+void SignalingHub::handle_relay(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  if (room.session.media_mode != MediaMode::kRelayed) {
+    return fail(link, r.id, "relayed_required", r.type + " relays are for relayed sessions only");
+  }
+  Fields f(r.body);
+  const auto to = f.string("to", 64, true);
+  const auto stream_id = f.string("streamId", 64, true);
+  std::optional<std::string> sdp;
+  if (r.type != "candidate") sdp = f.string("sdp", kMaxSdpSize, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  json candidate = nullptr;
+  if (r.type == "candidate") {
+    const auto c = r.body.find("candidate");
+    if (c != r.body.end() && !c->is_null() && !c->is_object()) {
+      return fail(link, r.id, "bad_request", "candidate must be an object or null");
+    }
+    if (c != r.body.end()) candidate = *c;
+  }
+  const auto s = room.streams.find(*stream_id);
+  const auto target = room.connections.find(*to);
+  if (s == room.streams.end() || target == room.connections.end()) {
+    return fail(link, r.id, "not_found", "no such stream or connection in this session");
+  }
+  const LiveStream& stream = s->second;
+  const bool from_publisher = stream.connection_id == self.id && stream.subscribers.contains(*to);
+  const bool from_subscriber = stream.connection_id == *to && stream.subscribers.contains(self.id);
+  const bool allowed = r.type == "offer"    ? from_publisher
+                       : r.type == "answer" ? from_subscriber
+                                            : (from_publisher || from_subscriber);
+  if (!allowed) {
+    return fail(link, r.id, "forbidden",
+                r.type +
+                    " must go between a stream's publisher and one of its subscribers (offer from the "
+                    "publisher, answer from the subscriber)");
+  }
+  json relayed = {{"type", r.type}, {"from", self.id}, {"streamId", stream.id}};
+  if (sdp) relayed["sdp"] = *sdp;
+  if (r.type == "candidate") relayed["candidate"] = std::move(candidate);
+  reply(link, r.id);
+  send(target->second.link, relayed);
+}
+
+// ---- signals and moderation
+// ------------------------------------------------------------------------------------
+
+void SignalingHub::handle_signal(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto type = f.string("signalType", kMaxSignalTypeSize, false);
+  const auto data = f.string("data", kMaxSignalDataSize, false);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  std::vector<std::string> to;
+  if (const auto it = r.body.find("to"); it != r.body.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > kMaxSignalRecipients) {
+      return fail(link, r.id, "bad_request", "to must be an array of at most 100 connection ids");
+    }
+    for (const auto& id : *it) {
+      if (!id.is_string()) return fail(link, r.id, "bad_request", "to must hold connection id strings");
+      to.push_back(id.get<std::string>());
+    }
+  }
+  // Checked before anything is sent, so the sender sees its response before its own copy of the signal.
+  const auto valid = deliver_signal(room.session.id, self.id, type.value_or(""), data.value_or(""), to, true);
+  if (!valid) return fail(link, r.id, valid.error().code, valid.error().message);
+  reply(link, r.id);
+  (void)deliver_signal(room.session.id, self.id, type.value_or(""), data.value_or(""), to, false);
+}
+
+Result<void, HubError> SignalingHub::signal(const std::string& session_id, const std::string& type,
+                                            const std::string& data, const std::vector<std::string>& to) {
+  return deliver_signal(session_id, std::nullopt, type, data, to, false);
+}
+
+Result<void, HubError> SignalingHub::deliver_signal(const std::string& session_id,
+                                                    const std::optional<std::string>& from,
+                                                    const std::string& type, const std::string& data,
+                                                    const std::vector<std::string>& to, bool check_only) {
+  // Same limits as the WebSocket path; REST callers reach here directly.
+  if (type.size() > kMaxSignalTypeSize)
+    return err(HubError{400, "message_too_large", "type is at most 128 characters"});
+  if (data.size() > kMaxSignalDataSize)
+    return err(HubError{400, "message_too_large", "data is at most 8192 bytes"});
+  Room* room = room_of(session_id);
+  if (room == nullptr) {
+    if (to.empty()) return {};  // nobody connected: a broadcast reaches nobody
+    return err(HubError{404, "not_found", "no such connection in this session"});
+  }
+  for (const auto& id : to) {
+    if (!room->connections.contains(id))
+      return err(HubError{404, "not_found", "no such connection in this session"});
+  }
+  if (check_only) return {};
+  ++counters_.signals_total;
+  json message = {{"type", "signal"}, {"from", nullptr}, {"signalType", type}, {"data", data}};
+  if (from) message["from"] = *from;  // REST signals come from null
+  if (to.empty()) {
+    broadcast(*room, message);
+  } else {
+    for (const auto& id : std::set<std::string>(to.begin(), to.end())) send_to(*room, id, message);
+  }
+  return {};
+}
+
+void SignalingHub::handle_force_disconnect(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  if (!can_moderate(self.role))
+    return fail(link, r.id, "forbidden", "only a moderator can force a disconnect");
+  Fields f(r.body);
+  const auto target = f.string("connectionId", 64, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  if (!room.connections.contains(*target))
+    return fail(link, r.id, "not_found", "no such connection in this session");
+  log::info("signaling", "force disconnect",
+            {{"session", room.session.id}, {"by", self.id}, {"conn", *target}});
+  reply(link, r.id);
+  const std::string session_id = room.session.id;
+  remove_connection(room, *target, "forceDisconnected");  // may be self: nothing of self is used after this
+  drop_room_if_empty(session_id);
+}
+
+void SignalingHub::handle_force_mute(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  if (!can_moderate(self.role)) return fail(link, r.id, "forbidden", "only a moderator can force a mute");
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, false);
+  const auto all = f.boolean("all");
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  if (all.value_or(false)) {
+    std::vector<std::string> excluded;
+    if (const auto it = r.body.find("excludedStreamIds"); it != r.body.end() && !it->is_null()) {
+      if (!it->is_array()) return fail(link, r.id, "bad_request", "excludedStreamIds must be an array");
+      for (const auto& id : *it) {
+        if (!id.is_string()) return fail(link, r.id, "bad_request", "excludedStreamIds must hold strings");
+        excluded.push_back(id.get<std::string>());
+      }
+    }
+    reply(link, r.id);
+    (void)force_mute_all(room.session.id, excluded);
+    return;
+  }
+  if (!stream_id) return fail(link, r.id, "bad_request", "streamId or all: true is required");
+  const auto it = room.streams.find(*stream_id);
+  if (it == room.streams.end()) return fail(link, r.id, "not_found", "no such stream in this session");
+  reply(link, r.id);
+  mute_stream(room, it->second);
+}
+
+void SignalingHub::mute_stream(Room& room, LiveStream& stream) {
+  if (!stream.has_audio) return;
+  stream.has_audio = false;
+  log::info("signaling", "force mute", {{"session", room.session.id}, {"stream", stream.id}});
+  send_to(room, stream.connection_id, {{"type", "forceMuted"}, {"streamId", stream.id}});
+  broadcast(room, {{"type", "streamPropertyChanged"},
+                   {"streamId", stream.id},
+                   {"property", "hasAudio"},
+                   {"oldValue", true},
+                   {"newValue", false}});
+}
+
+void SignalingHub::remove_connection(Room& room, const std::string& connection_id,
+                                     const std::string& reason) {
+  const auto it = room.connections.find(connection_id);
+  if (it == room.connections.end()) return;
+  const std::vector<std::string> streams = it->second.streams;
+  for (const auto& stream_id : streams) destroy_stream(room, stream_id, reason);
+  const std::set<std::string> subscriptions = it->second.subscriptions;
+  for (const auto& stream_id : subscriptions) {
+    const auto s = room.streams.find(stream_id);
+    if (s == room.streams.end()) continue;
+    s->second.subscribers.erase(connection_id);
+    send_to(room, s->second.connection_id,
+            {{"type", "subscriberRemoved"}, {"streamId", stream_id}, {"connectionId", connection_id}});
+  }
+  ClientLink* link = it->second.link;
+  resume_tokens_.erase(it->second.resume_token);
+  room.connections.erase(it);
+  log::info("signaling", "connection destroyed",
+            {{"session", room.session.id}, {"conn", connection_id}, {"reason", reason}});
+  broadcast(room, {{"type", "connectionDestroyed"}, {"connectionId", connection_id}, {"reason", reason}});
+  if (link != nullptr) {
+    if (reason != "clientDisconnected") send(link, {{"type", "disconnected"}, {"reason", reason}});
+    close_link(*link, reason == "policyViolation" ? kClosePolicy : kCloseNormal, reason);
+  }
+}
+
+// ---- REST side
+// ------------------------------------------------------------------------------------------------
+
+json SignalingHub::connections_json(const std::string& session_id) const {
+  json out = json::array();
+  if (const Room* room = room_of(session_id)) {
+    for (const auto& [id, c] : room->connections) out.push_back(connection_json(c));
+  }
+  return out;
+}
+
+json SignalingHub::streams_json(const std::string& session_id) const {
+  json out = json::array();
+  if (const Room* room = room_of(session_id)) {
+    for (const auto& [id, s] : room->streams) out.push_back(stream_json(s));
+  }
+  return out;
+}
+
+std::optional<json> SignalingHub::stream_json_of(const std::string& session_id,
+                                                 const std::string& stream_id) const {
+  const Room* room = room_of(session_id);
+  if (room == nullptr) return std::nullopt;
+  const auto it = room->streams.find(stream_id);
+  if (it == room->streams.end()) return std::nullopt;
+  return stream_json(it->second);
+}
+
+Result<void, HubError> SignalingHub::force_disconnect(const std::string& session_id,
+                                                      const std::string& connection_id) {
+  Room* room = room_of(session_id);
+  if (room == nullptr || !room->connections.contains(connection_id)) {
+    return err(HubError{404, "not_found", "no such connection in this session"});
+  }
+  remove_connection(*room, connection_id, "forceDisconnected");
+  drop_room_if_empty(session_id);
+  return {};
+}
+
+Result<void, HubError> SignalingHub::force_mute_stream(const std::string& session_id,
+                                                       const std::string& stream_id) {
+  Room* room = room_of(session_id);
+  const auto it = room ? room->streams.find(stream_id) : decltype(room->streams.end()){};
+  if (room == nullptr || it == room->streams.end()) {
+    return err(HubError{404, "not_found", "no such stream in this session"});
+  }
+  mute_stream(*room, it->second);
+  return {};
+}
+
+Result<void, HubError> SignalingHub::force_mute_all(const std::string& session_id,
+                                                    const std::vector<std::string>& excluded) {
+  Room* room = room_of(session_id);
+  if (room == nullptr) return {};
+  for (auto& [id, stream] : room->streams) {
+    if (std::find(excluded.begin(), excluded.end(), id) == excluded.end()) mute_stream(*room, stream);
+  }
+  return {};
+}
+
+void SignalingHub::end_session(const std::string& session_id) {
+  const auto it = rooms_.find(session_id);
+  if (it == rooms_.end()) return;
+  for (auto& [id, connection] : it->second.connections) {
+    resume_tokens_.erase(connection.resume_token);
+    if (connection.link != nullptr) {
+      send(connection.link, {{"type", "disconnected"}, {"reason", "sessionDeleted"}});
+      close_link(*connection.link, kCloseNormal, "session deleted");
+    }
+  }
+  rooms_.erase(it);
+}
+
+std::size_t SignalingHub::live_sessions() const {
+  return rooms_.size();
+}
+
+std::size_t SignalingHub::live_connections() const {
+  std::size_t n = 0;
+  for (const auto& [id, room] : rooms_) n += room.connections.size();
+  return n;
+}
+
+std::size_t SignalingHub::live_streams() const {
+  std::size_t n = 0;
+  for (const auto& [id, room] : rooms_) n += room.streams.size();
+  return n;
+}
+
+}  // namespace umbra::server

@@ -1,0 +1,146 @@
+// The signaling core (docs/protocol.md): sans-IO. Text messages and the current time come in through
+// on_message/on_close/tick, messages go out through ClientLink::send. It owns every live Room, enforces
+// roles and limits, and keeps each session's ids and events inside that session. The REST API drives the
+// same rooms through the methods at the bottom. Single-threaded: call it from the control-plane thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/api_credentials.h"
+#include "server/client_link.h"
+#include "server/media_router.h"
+#include "server/rate_limiter.h"
+#include "server/room.h"
+
+namespace umbra::server {
+
+struct HubConfig {
+  ApiCredentials credentials;
+  std::int64_t resume_window_ms = 30'000;
+  std::int64_t join_timeout_ms = 10'000;
+  std::int64_t heartbeat_interval_ms = 10'000;
+  std::size_t max_message_size = 64 * 1024;
+  double rate_capacity = 100;
+  double rate_per_second = 50;
+  int flood_disconnect_after = 200;  // dropped messages
+  std::size_t max_streams_per_connection = 8;
+  nlohmann::json ice_servers = nlohmann::json::array();
+};
+
+struct HubCounters {
+  std::uint64_t connections_total = 0;
+  std::uint64_t streams_total = 0;
+  std::uint64_t messages_in = 0;
+  std::uint64_t signals_total = 0;
+  std::uint64_t errors_total = 0;
+  std::uint64_t resumes_total = 0;
+  std::uint64_t policy_disconnects_total = 0;
+};
+
+// A failure of a REST-driven operation: `code` as in docs/rest-api.md.
+struct HubError {
+  int status = 404;
+  std::string code;
+  std::string message;
+};
+
+class SignalingHub {
+ public:
+  using SessionLookup = std::function<std::optional<SessionRecord>(const std::string& session_id)>;
+
+  SignalingHub(HubConfig config, SessionLookup lookup, MediaRouter& router);
+  ~SignalingHub();
+  SignalingHub(const SignalingHub&) = delete;
+  SignalingHub& operator=(const SignalingHub&) = delete;
+
+  void on_open(ClientLink& link, std::int64_t now_ms);
+  void on_message(ClientLink& link, std::string_view text, std::int64_t now_ms);
+  // The socket is gone. Without a prior `leave` the connection is suspended for the resume window.
+  void on_close(ClientLink& link, std::int64_t now_ms);
+  // Expires suspended connections and sockets that never joined. Call about once a second.
+  void tick(std::int64_t now_ms);
+
+  // REST side. Unknown session/connection/stream → HubError 404 (the session's existence is the
+  // caller's check).
+  nlohmann::json connections_json(const std::string& session_id) const;
+  nlohmann::json streams_json(const std::string& session_id) const;
+  std::optional<nlohmann::json> stream_json_of(const std::string& session_id,
+                                               const std::string& stream_id) const;
+  Result<void, HubError> signal(const std::string& session_id, const std::string& type,
+                                const std::string& data, const std::vector<std::string>& to);
+  Result<void, HubError> force_disconnect(const std::string& session_id, const std::string& connection_id);
+  Result<void, HubError> force_mute_stream(const std::string& session_id, const std::string& stream_id);
+  Result<void, HubError> force_mute_all(const std::string& session_id,
+                                        const std::vector<std::string>& excluded);
+  // The session was deleted: everyone is told and disconnected.
+  void end_session(const std::string& session_id);
+
+  std::size_t live_sessions() const;
+  std::size_t live_connections() const;
+  std::size_t live_streams() const;
+  const HubCounters& counters() const { return counters_; }
+
+ private:
+  struct LinkState;
+  struct Request;
+
+  void dispatch(ClientLink& link, LinkState& state, const nlohmann::json& message, std::int64_t now_ms);
+  void handle_join(ClientLink& link, LinkState& state, const Request& r, std::int64_t now_ms);
+  void handle_resume(ClientLink& link, LinkState& state, const Request& r, std::int64_t now_ms);
+  void handle_publish(Room& room, LiveConnection& self, const Request& r, std::int64_t now_ms);
+  void handle_unpublish(Room& room, LiveConnection& self, const Request& r);
+  void handle_update_stream(Room& room, LiveConnection& self, const Request& r);
+  void handle_subscribe(Room& room, LiveConnection& self, const Request& r);
+  void handle_unsubscribe(Room& room, LiveConnection& self, const Request& r);
+  void handle_update_subscription(Room& room, LiveConnection& self, const Request& r);
+  void handle_relay(Room& room, LiveConnection& self, const Request& r);
+  void handle_signal(Room& room, LiveConnection& self, const Request& r);
+  void handle_force_disconnect(Room& room, LiveConnection& self, const Request& r);
+  void handle_force_mute(Room& room, LiveConnection& self, const Request& r);
+  Result<void, HubError> deliver_signal(const std::string& session_id, const std::optional<std::string>& from,
+                                        const std::string& type, const std::string& data,
+                                        const std::vector<std::string>& to, bool check_only);
+
+  nlohmann::json joined_message(const Room& room, const LiveConnection& self,
+                                const nlohmann::json& request_id, bool resumed) const;
+  Room* room_of(const std::string& session_id);
+  const Room* room_of(const std::string& session_id) const;
+  std::string issue_resume_token(LiveConnection& connection);
+
+  // Removes a connection with its streams and subscriptions and tells everyone else (streamDestroyed
+  // before connectionDestroyed). The connection's own link, if any, is sent `disconnected` (unless the
+  // reason is clientDisconnected) and closed.
+  void remove_connection(Room& room, const std::string& connection_id, const std::string& reason);
+  void destroy_stream(Room& room, const std::string& stream_id, const std::string& reason);
+  void mute_stream(Room& room, LiveStream& stream);
+  void drop_room_if_empty(const std::string& session_id);
+
+  void send(ClientLink* link, const nlohmann::json& message);
+  void broadcast(const Room& room, const nlohmann::json& message,
+                 const std::string& except_connection_id = "");
+  void send_to(const Room& room, const std::string& connection_id, const nlohmann::json& message);
+  void reply(ClientLink& link, const nlohmann::json& request_id,
+             nlohmann::json result = nlohmann::json::object());
+  void fail(ClientLink& link, const nlohmann::json& request_id, std::string_view code,
+            std::string_view message);
+  void close_link(ClientLink& link, std::uint16_t code, std::string_view reason);
+
+  HubConfig config_;
+  SessionLookup lookup_;
+  MediaRouter& router_;
+  std::map<std::string, Room> rooms_;
+  std::unordered_map<ClientLink*, std::unique_ptr<LinkState>> links_;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> resume_tokens_;  // → session, conn
+  HubCounters counters_;
+};
+
+}  // namespace umbra::server
