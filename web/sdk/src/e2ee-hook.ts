@@ -2,7 +2,7 @@
 // section 4). The session never touches keys: when the server says the session is E2EE it creates one
 // SessionE2ee, which attaches the encoded-frame transform to every RTCRtpSender and RTCRtpReceiver before
 // negotiation, so no frame is ever sent or decoded unprocessed.
-import { E2eeController, hasEndToEndEncryptionSupport } from './e2ee/controller.js';
+import { E2eeController, e2eeCodecPreferences, hasEndToEndEncryptionSupport } from './e2ee/controller.js';
 import { UmbraError } from './errors.js';
 
 export type E2eeStatusEvent = 'encryptionSecretMismatch' | 'encryptionSecretMatch';
@@ -28,9 +28,9 @@ export class SessionE2ee {
   }
 
   // Chromium without RTCRtpScriptTransform needs the legacy insertable-streams flag on every peer
-  // connection that carries encrypted media.
-  get rtcConfiguration(): Record<string, unknown> {
-    return typeof RTCRtpScriptTransform === 'function' ? {} : { encodedInsertableStreams: true };
+  // connection that carries encrypted media; the controller knows which API it uses.
+  get rtcConfiguration(): RTCConfiguration {
+    return this.#controller.rtcConfiguration;
   }
 
   get hasSecret(): boolean {
@@ -70,14 +70,9 @@ export class SessionE2ee {
   }
 }
 
-// Restricts a video transceiver to VP8 (E2EE v1 clear-prefix rules only cover VP8 and Opus).
-export function preferVp8(transceiver: RTCRtpTransceiver): void {
-  const caps = RTCRtpSender.getCapabilities?.('video');
-  if (!caps || typeof transceiver.setCodecPreferences !== 'function') return;
-  const vp8 = caps.codecs.filter((c) => /^video\/(vp8|rtx)$/i.test(c.mimeType));
-  try {
-    if (vp8.length > 0) transceiver.setCodecPreferences(vp8);
-  } catch {
-    /* older browsers only accept receiver codecs here; the router/peer then negotiates VP8 anyway */
-  }
+// Restricts a transceiver to the codecs umbra-e2ee-v1 covers (VP8 video, Opus audio; DESIGN.md 4.7).
+export function preferE2eeCodecs(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
+  const codecs = e2eeCodecPreferences(kind);
+  if (codecs.length === 0 || typeof transceiver.setCodecPreferences !== 'function') return;
+  transceiver.setCodecPreferences(codecs);
 }

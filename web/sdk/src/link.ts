@@ -18,7 +18,7 @@ export interface SessionLink {
 }
 
 export function rtcConfig(link: SessionLink): RTCConfiguration {
-  return { iceServers: link.iceServers, ...(link.e2ee?.rtcConfiguration ?? {}) } as RTCConfiguration;
+  return { iceServers: link.iceServers, ...(link.e2ee?.rtcConfiguration ?? {}) };
 }
 
 // Serializes async steps on one peer connection (offer/answer/candidates arrive as independent events

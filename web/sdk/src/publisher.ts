@@ -1,7 +1,7 @@
 // A published stream: the local camera/microphone (or screen) tracks, the <video> preview, and the
 // peer connections that carry them. Relayed sessions open one RTCPeerConnection per subscriber (this side
 // offers, docs/protocol.md 3.7); routed sessions one to the media router (the offer rides on `publish`).
-import { preferVp8 } from './e2ee-hook.js';
+import { preferE2eeCodecs } from './e2ee-hook.js';
 import { UmbraError, errorFromMedia } from './errors.js';
 import { Emitter } from './events.js';
 import { type SessionLink, TaskQueue, rtcConfig } from './link.js';
@@ -317,8 +317,9 @@ export class Publisher extends Emitter<PublisherEvents> {
       const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.mediaStream] });
       const e2ee = this.#link.e2ee;
       if (e2ee) {
-        if (track.kind === 'video') preferVp8(transceiver);
-        e2ee.attachSender(transceiver.sender, track.kind === 'audio' ? 'audio' : 'video', streamId);
+        const kind = track.kind === 'audio' ? 'audio' : 'video';
+        preferE2eeCodecs(transceiver, kind);
+        e2ee.attachSender(transceiver.sender, kind, streamId);
       }
     }
     if (remote !== null) {
