@@ -3,7 +3,7 @@
 // client owns. Wire messages are docs/protocol.md; the public surface is documented in docs/web-sdk.md.
 import { SessionE2ee } from './e2ee-hook.js';
 import { normalizeSecret } from './e2ee/secret.js';
-import { UmbraError } from './errors.js';
+import { UmbraError, errorFromServer } from './errors.js';
 import { Emitter } from './events.js';
 import type { SessionLink } from './link.js';
 import { type PublishOptions, Publisher } from './publisher.js';
@@ -577,7 +577,7 @@ export class Session extends Emitter<AllSessionEvents> {
         return;
       case 'error': {
         // An error without requestId: the server could not read one of our messages, or rate limiting.
-        this.emit('exception', { error: new UmbraError('InternalError', String(m['message'] ?? m['code'])) });
+        this.emit('exception', { error: errorFromServer(m['code'], m['message']) });
         return;
       }
       default:

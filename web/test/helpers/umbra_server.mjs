@@ -1,7 +1,7 @@
 // Starts the real `umbra serve --dev` on a free loopback port with a fresh data directory, and speaks
 // its REST API (project JWTs over devkey/devsecret, DESIGN.md section 5) so tests can create sessions and
 // mint client tokens. The binary is UMBRA_BIN, else the first of the usual build outputs that exists.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,6 +28,8 @@ export function findUmbraBinary() {
 export function skipReason() {
   const bin = findUmbraBinary();
   if (bin === null) return 'no umbra binary (build it with `make build`, or set UMBRA_BIN)';
+  const help = spawnSync(bin, ['--help'], { encoding: 'utf8', timeout: 10_000 });
+  if (!/^\s+serve\b/m.test(`${help.stdout}${help.stderr}`)) return `${bin} has no \`serve\` command yet`;
   return null;
 }
 
