@@ -780,8 +780,7 @@ void SignalingHub::mute_stream(Room& room, LiveStream& stream) {
                    {"newValue", false}});
 }
 
-void SignalingHub::remove_connection(Room& room, const std::string& connection_id,
-                                     const std::string& reason) {
+void SignalingHub::remove_connection(Room& room, std::string connection_id, const std::string& reason) {
   const auto it = room.connections.find(connection_id);
   if (it == room.connections.end()) return;
   const std::vector<std::string> streams = it->second.streams;

@@ -119,7 +119,7 @@ class SignalingHub {
   // Removes a connection with its streams and subscriptions and tells everyone else (streamDestroyed
   // before connectionDestroyed). The connection's own link, if any, is sent `disconnected` (unless the
   // reason is clientDisconnected) and closed.
-  void remove_connection(Room& room, const std::string& connection_id, const std::string& reason);
+  void remove_connection(Room& room, std::string connection_id, const std::string& reason);
   void destroy_stream(Room& room, const std::string& stream_id, const std::string& reason);
   void mute_stream(Room& room, LiveStream& stream);
   void drop_room_if_empty(const std::string& session_id);
