@@ -34,7 +34,6 @@ const kPollIntervalMs = 250;
 
 let keyRing = new KeyRing();
 const trackers = new Map<string, MismatchTracker>();
-const stats: { options: TransformOptions; frames: number; dropped: Partial<Record<FrameError, number>> }[] = [];
 let nextTrackId = 1;
 
 function post(message: FromWorker): void {
@@ -73,44 +72,101 @@ function frameCodec(frame: EncodedFrame, fallback: Codec): Codec | null {
   return null;
 }
 
+// Per-transform counters, and the cost of the last kTimingSamples frames (for p50/p99 in stats).
+const kTimingSamples = 512;
+
+class TransformRecord {
+  frames = 0;
+  readonly dropped: Partial<Record<FrameError, number>> = {};
+  readonly #costs = new Float64Array(kTimingSamples);
+  #costCount = 0;
+
+  constructor(readonly options: TransformOptions) {}
+
+  drop(reason: FrameError): void {
+    this.dropped[reason] = (this.dropped[reason] ?? 0) + 1;
+  }
+
+  cost(ms: number): void {
+    this.#costs[this.#costCount++ % kTimingSamples] = ms;
+  }
+
+  snapshot(): TransformStats {
+    const costs = this.#costs.slice(0, Math.min(this.#costCount, kTimingSamples)).sort();
+    const at = (q: number): number => Math.round((costs[Math.min(costs.length - 1, Math.floor(q * costs.length))] ?? 0) * 1000);
+    return {
+      ...this.options,
+      frames: this.frames,
+      dropped: { ...this.dropped },
+      costMicros: costs.length === 0 ? null : { p50: at(0.5), p99: at(0.99), samples: costs.length },
+    };
+  }
+}
+
+const records: TransformRecord[] = [];
+
+// Seals or opens one frame; false when it must be dropped (the reason is counted).
+async function transformFrame(frame: EncodedFrame, record: TransformRecord, trackId: string): Promise<boolean> {
+  const { operation, streamId } = record.options;
+  const codec = frameCodec(frame, record.options.codec);
+  if (codec === null) {
+    record.drop('unsupportedCodec');
+    return false;
+  }
+  const data = new Uint8Array(frame.data) as Bytes;
+  if (operation === 'encrypt') {
+    const sealed = await keyRing.seal(trackId, codec, data);
+    if (!sealed.ok) {
+      record.drop(sealed.error);
+      return false;
+    }
+    frame.data = sealed.value.buffer;
+    return true;
+  }
+  if (data.length === 0) {
+    // Chromium's audio receiver emits a few: nothing to decode and nothing said about the secret.
+    record.drop('emptyFrame');
+    return false;
+  }
+  const opened = await keyRing.open(codec, data);
+  const tracker = trackerFor(streamId);
+  if (!opened.ok) {
+    record.drop(opened.error);
+    // A replay is a copy of a frame that opened (Chromium re-delivers frames whose packets were
+    // retransmitted late): it says nothing about the secret.
+    if (opened.error !== 'replay') emit(tracker.frameUndecryptable(opened.error === 'unknownKeyCheck'), streamId);
+    return false;
+  }
+  emit(tracker.frameOpened(), streamId);
+  frame.data = opened.value.frame.buffer;
+  return true;
+}
+
 function attach(readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>, rawOptions: unknown): void {
   const options = parseOptions(rawOptions);
-  const entry = { options: options ?? { operation: 'decrypt' as const, codec: 'opus' as const, streamId: '' }, frames: 0, dropped: {} as Partial<Record<FrameError, number>> };
-  stats.push(entry);
-  const drop = (reason: FrameError): void => {
-    entry.dropped[reason] = (entry.dropped[reason] ?? 0) + 1;
-  };
+  if (options === null) {
+    // Fail closed: without knowing what to do, pass nothing on.
+    post({ type: 'error', message: 'a transform was attached with invalid options; its frames are dropped' });
+    readable.pipeTo(new WritableStream()).catch(() => undefined);
+    return;
+  }
+  const record = new TransformRecord(options);
+  records.push(record);
   const trackId = `track-${nextTrackId++}`;
 
   const transform = new TransformStream<EncodedFrame, EncodedFrame>({
     async transform(frame, controller) {
-      if (options === null) return drop('unsupportedCodec'); // unusable options: pass nothing
+      const start = performance.now();
+      let pass = false;
       try {
-        const codec = frameCodec(frame, options.codec);
-        if (codec === null) return drop('unsupportedCodec');
-        const data = new Uint8Array(frame.data) as Bytes;
-        if (options.operation === 'encrypt') {
-          const sealed = await keyRing.seal(trackId, codec, data);
-          if (!sealed.ok) return drop(sealed.error);
-          frame.data = sealed.value.buffer;
-        } else {
-          // Nothing to decode and nothing said about the secret: dropped, but not a mismatch sign.
-          if (data.length === 0) return drop('emptyFrame');
-          const opened = await keyRing.open(codec, data);
-          const tracker = trackerFor(options.streamId);
-          if (!opened.ok) {
-            drop(opened.error);
-            if (opened.error !== 'replay') emit(tracker.frameUndecryptable(opened.error === 'unknownKeyCheck'), options.streamId);
-            return;
-          }
-          emit(tracker.frameOpened(), options.streamId);
-          frame.data = opened.value.frame.buffer;
-        }
-        entry.frames++;
-        controller.enqueue(frame);
+        pass = await transformFrame(frame, record, trackId);
       } catch {
-        drop(options.operation === 'encrypt' ? 'malformedFrame' : 'undecryptable');
+        record.drop(options.operation === 'encrypt' ? 'malformedFrame' : 'undecryptable');
       }
+      record.cost(performance.now() - start);
+      if (!pass) return;
+      record.frames++;
+      controller.enqueue(frame);
     },
   });
   readable
@@ -141,7 +197,7 @@ scope.onmessage = (event) => {
       attach(message.readable, message.writable, message.options);
       break;
     case 'getStats': {
-      const transforms: TransformStats[] = stats.map((s) => ({ ...s.options, frames: s.frames, dropped: { ...s.dropped } }));
+      const transforms = records.map((r) => r.snapshot());
       post({ type: 'stats', requestId: message.requestId, transforms });
       break;
     }
