@@ -52,3 +52,35 @@ test('this Chromium has RTCRtpScriptTransform and the SDK reports end-to-end enc
   });
   assert.deepEqual(support, { scriptTransform: 'function', supported: true });
 });
+
+test('the controller refuses a bad secret and attaching before any secret, by error name', async () => {
+  const names = await page.evaluate(async () => {
+    const sdk = await import('/dist/umbra-sdk.js');
+    const ctl = new sdk.E2eeController('s', { workerUrl: '/dist/umbra-e2ee-worker.js' });
+    const pc = new RTCPeerConnection();
+    const sender = pc.addTransceiver('video').sender;
+    const out = {};
+    try {
+      ctl.attachSender(sender, { codec: 'vp8', streamId: 'x' });
+    } catch (e) {
+      out.attachWithoutSecret = e.name;
+    }
+    out.shortSecret = await ctl.setEncryptionSecret('7 chars').then(() => 'accepted', (e) => e.name);
+    out.longSecret = await ctl.setEncryptionSecret('x'.repeat(257)).then(() => 'accepted', (e) => e.name);
+    out.hasSecretAfterRefusals = ctl.hasSecret;
+    out.goodSecret = await ctl.setEncryptionSecret('eight ch').then(() => 'accepted', (e) => e.name);
+    out.code = ctl.getVerificationCode();
+    ctl.attachSender(sender, { codec: 'vp8', streamId: 'x' });
+    out.attached = sender.transform !== null;
+    ctl.close();
+    pc.close();
+    return out;
+  });
+  assert.equal(names.attachWithoutSecret, 'EncryptionSecretRequiredError');
+  assert.equal(names.shortSecret, 'InvalidEncryptionSecretError');
+  assert.equal(names.longSecret, 'InvalidEncryptionSecretError');
+  assert.equal(names.hasSecretAfterRefusals, false);
+  assert.equal(names.goodSecret, 'accepted');
+  assert.match(names.code, /^\d{5} \d{5} \d{5} \d{5}$/);
+  assert.equal(names.attached, true);
+});

@@ -70,10 +70,14 @@ export class E2eeController extends EventTarget {
     return this.#hasSecret;
   }
 
-  // Validates at once (InvalidEncryptionSecretError), then derives S off the media path and hands it to
-  // the worker. Calls are applied in order even though derivation is asynchronous.
+  // Validates at once (rejects with InvalidEncryptionSecretError, changing nothing), then derives S off
+  // the media path and hands it to the worker. Calls apply in order though derivation is asynchronous.
   setEncryptionSecret(secret: string): Promise<void> {
-    normalizeSecret(secret);
+    try {
+      normalizeSecret(secret);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const next = this.#queue.then(async () => {
       const derived = await deriveSessionSecret(secret, this.#sessionId);
       this.#verificationCode = await deriveVerificationCode(derived.secret);
