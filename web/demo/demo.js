@@ -350,6 +350,7 @@ async function join(event) {
         });
       } catch (err) {
         addChat({ system: true, text: `Your camera is not shared: ${friendlyError(err)}` });
+        setStatus(err.name === 'RouterUnavailableError' ? 'Media router unavailable — chat only' : 'Camera not shared');
       }
     }
     renderControls();
