@@ -290,3 +290,33 @@ test('a subscriber with another secret gets a mismatch, then a match once it set
   assert.deepEqual(events, ['encryptionSecretMismatch@0', 'encryptionSecretMatch@330']);
   assert.equal(decoded, 1, 'receive keys are installed at once, before the switch delay');
 });
+
+test('random bytes never throw and never open', async () => {
+  const s = await sessionSecret();
+  const b = ring(new ManualClock(), s);
+  for (let i = 0; i < 500; i++) {
+    const junk = crypto.getRandomValues(new Uint8Array(i % 64));
+    if (i % 2 === 0 && junk.length > 12) {
+      // Aim at the held key check, so the frame gets as far as the AEAD.
+      junk[3] = 0xf7; // delta-frame prefix is 3 bytes; config byte: extended 8-byte KID, CTR 0..7
+      junk[4] = s.keyCheck >> 8;
+      junk[5] = s.keyCheck & 0xff;
+    }
+    const r = await b.open(i % 3 === 0 ? 'opus' : 'vp8', junk);
+    assert.equal(r.ok, false);
+  }
+});
+
+test('a flood of forged KIDs under the right key check does not stop real frames from opening', async () => {
+  const clock = new ManualClock();
+  const s = await sessionSecret();
+  const a = ring(clock, s);
+  const b = ring(clock, s);
+  assert.ok((await b.open('opus', await sealOk(a, 'v', 'opus', opusFrame()))).ok);
+  for (let i = 0; i < 400; i++) {
+    const forged = await sealOk(ring(clock, s, { randomSender: () => BigInt(i + 1000) }), 'x', 'opus', opusFrame());
+    forged[forged.length - 1] ^= 1;
+    assert.equal((await b.open('opus', forged)).error, 'undecryptable');
+  }
+  assert.ok((await b.open('opus', await sealOk(a, 'v', 'opus', opusFrame()))).ok);
+});
