@@ -34,7 +34,7 @@ constexpr std::size_t kInitialAadCapacity = 256;
 }  // namespace
 
 struct Context::Impl {
-  const SuiteParams* params;
+  const SuiteParams* params = nullptr;
   std::unordered_map<std::uint64_t, KeyState> keys;
   Bytes aad;
 
