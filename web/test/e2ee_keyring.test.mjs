@@ -320,3 +320,21 @@ test('a flood of forged KIDs under the right key check does not stop real frames
   }
   assert.ok((await b.open('opus', await sealOk(a, 'v', 'opus', opusFrame()))).ok);
 });
+
+test('going back to the current secret during the switch delay cancels the switch', async () => {
+  const clock = new ManualClock();
+  const s1 = await sessionSecret();
+  const s2 = await sessionSecret();
+  const a = ring(clock, s1);
+  await sealOk(a, 'v', 'opus', opusFrame());
+  const kid = a.sendingKid('v');
+  a.setSecret(s2);
+  clock.advance(500);
+  a.setSecret(s1);
+  clock.advance(5000);
+  await sealOk(a, 'v', 'opus', opusFrame());
+  assert.equal(a.sendingKid('v'), kid);
+  assert.ok(a.keyChecks.includes(s2.keyCheck), 'the abandoned secret still opens for a while');
+  clock.advance(PREVIOUS_KEY_RETENTION_MS);
+  assert.deepEqual(a.keyChecks, [s1.keyCheck]);
+});
