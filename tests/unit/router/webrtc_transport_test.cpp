@@ -1,0 +1,160 @@
+#include "router/webrtc_transport.h"
+
+#include <gtest/gtest.h>
+
+#include "client/peer_transport.h"
+#include "crypto/certificate.h"
+#include "memory_network.h"
+#include "rtc/rtp/header.h"
+
+namespace umbra::router {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::MemoryNetwork;
+
+const TimePoint kT0 = TimePoint{} + 1000s;
+
+std::shared_ptr<const rtc::dtls::DtlsContext> make_context(crypto::Certificate& cert) {
+  return std::make_shared<const rtc::dtls::DtlsContext>(cert);
+}
+
+struct RouterSide : WebRtcTransport::Listener {
+  std::vector<Bytes> rtp;
+  int connected = 0;
+  std::string closed;
+  void on_connected(WebRtcTransport&) override { ++connected; }
+  void on_closed(WebRtcTransport&, std::string_view reason) override { closed = reason; }
+  void on_rtp(WebRtcTransport&, rtc::rtp::RtpPacket& p, TimePoint) override {
+    rtp.emplace_back(p.bytes().begin(), p.bytes().end());
+  }
+  void on_rtcp(WebRtcTransport&, ByteSpan, TimePoint) override {}
+};
+
+struct PeerSide : client::PeerTransport::Listener {
+  std::vector<Bytes> rtp;
+  int connected = 0;
+  void on_connected() override { ++connected; }
+  void on_rtp(rtc::rtp::RtpPacket& p, TimePoint) override {
+    rtp.emplace_back(p.bytes().begin(), p.bytes().end());
+  }
+};
+
+struct Pair {
+  crypto::Certificate server_cert = crypto::Certificate::generate("router");
+  crypto::Certificate client_cert = crypto::Certificate::generate("peer");
+  MemoryNetwork net;
+  rtc::stun::Address server_addr = MemoryNetwork::address(1, 7881);
+  rtc::stun::Address client_addr = MemoryNetwork::address(2, 50000);
+  WebRtcTransport server{"t1", make_context(server_cert), net.sender(server_addr), kT0};
+  client::PeerTransport peer{make_context(client_cert), net.sender(client_addr)};
+  RouterSide server_events;
+  PeerSide peer_events;
+  TimePoint now = kT0;
+
+  Pair() {
+    server.set_listener(&server_events);
+    peer.set_listener(&peer_events);
+    net.attach(server_addr, [this](MutableByteSpan d, const rtc::stun::Address& from) {
+      (void)server.handle_datagram(d, from, now);
+    });
+    net.attach(client_addr, [this](MutableByteSpan d, const rtc::stun::Address& from) {
+      peer.handle_datagram(d, from, now);
+    });
+  }
+
+  void connect() {
+    ASSERT_TRUE(server.connect("sha-256", client_cert.fingerprint_text(), now));
+    ASSERT_TRUE(
+        peer.start({server_addr, server.ice_credentials(), "sha-256", server_cert.fingerprint_text()}, now));
+    for (int i = 0; i < 100 && !(server.state() == WebRtcTransport::State::kConnected &&
+                                 peer.state() == client::PeerTransport::State::kConnected);
+         ++i) {
+      net.run();
+      now += 10ms;
+      server.handle_timeout(now);
+      peer.handle_timeout(now);
+    }
+  }
+};
+
+Bytes rtp_packet(std::uint16_t seq) {
+  rtc::rtp::RtpHeader h;
+  h.payload_type = 96;
+  h.sequence_number = seq;
+  h.timestamp = 1234;
+  h.ssrc = 0xCAFE;
+  return h.build(Bytes(200, static_cast<std::uint8_t>(seq))).value();
+}
+
+TEST(WebRtcTransport, ConnectsToTheNativePeerThroughIceDtlsAndSrtp) {
+  Pair p;
+  p.connect();
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kConnected);
+  EXPECT_EQ(p.server_events.connected, 1);
+  EXPECT_EQ(p.peer_events.connected, 1);
+  EXPECT_EQ(p.server.remote_address(), p.client_addr);
+}
+
+TEST(WebRtcTransport, CarriesRtpBothWaysByteExact) {
+  Pair p;
+  p.connect();
+  Bytes up = rtp_packet(1);
+  const Bytes sent_up = up;
+  ASSERT_TRUE(p.peer.send_rtp(up));
+  EXPECT_NE(up, sent_up) << "encrypted on the wire";
+  Bytes down = rtp_packet(2);
+  const Bytes sent_down = down;
+  ASSERT_TRUE(p.server.send_rtp(down));
+  p.net.run();
+  ASSERT_EQ(p.server_events.rtp.size(), 1u);
+  EXPECT_EQ(p.server_events.rtp[0], sent_up);
+  ASSERT_EQ(p.peer_events.rtp.size(), 1u);
+  EXPECT_EQ(p.peer_events.rtp[0], sent_down);
+}
+
+TEST(WebRtcTransport, DropsAndCountsGarbageWithoutDisturbingTheCall) {
+  Pair p;
+  p.connect();
+  Bytes garbage = {0xff, 0x00, 0x11};
+  (void)p.server.handle_datagram(garbage, p.client_addr, p.now);
+  Bytes fake_rtp = rtp_packet(9);  // plain RTP, not SRTP
+  (void)p.server.handle_datagram(fake_rtp, p.client_addr, p.now);
+  Bytes bad_stun = {0x00, 0x01, 0x00, 0x00, 0x21, 0x12};
+  (void)p.server.handle_datagram(bad_stun, p.client_addr, p.now);
+  EXPECT_EQ(p.server.stats().dropped_malformed, 2u);
+  EXPECT_EQ(p.server.stats().dropped_srtp, 1u);
+  Bytes up = rtp_packet(1);
+  ASSERT_TRUE(p.peer.send_rtp(up));
+  p.net.run();
+  EXPECT_EQ(p.server_events.rtp.size(), 1u);
+}
+
+TEST(WebRtcTransport, FailsTheHandshakeOnAFingerprintMismatch) {
+  Pair p;
+  crypto::Certificate other = crypto::Certificate::generate("someone-else");
+  ASSERT_TRUE(p.server.connect("sha-256", other.fingerprint_text(), p.now));
+  ASSERT_TRUE(p.peer.start(
+      {p.server_addr, p.server.ice_credentials(), "sha-256", p.server_cert.fingerprint_text()}, p.now));
+  for (int i = 0; i < 50; ++i) {
+    p.net.run();
+    p.now += 10ms;
+    p.server.handle_timeout(p.now);
+    p.peer.handle_timeout(p.now);
+  }
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kClosed);
+  EXPECT_NE(p.server_events.closed.find("dtls"), std::string::npos) << p.server_events.closed;
+}
+
+TEST(WebRtcTransport, ClosesWhenThePeerStopsChecking) {
+  Pair p;
+  p.connect();
+  p.server.handle_timeout(p.now + 29s);
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kConnected);
+  p.server.handle_timeout(p.now + 31s);
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kClosed);
+  EXPECT_NE(p.server_events.closed.find("consent"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace umbra::router
