@@ -82,6 +82,37 @@ TEST(SframeContext, MatchesVectorsForAes256CtrSuites6To8) {
   check_sframe_vectors("sframe/test-vectors-aes256.json", "sframe_aes_256_ctr_hmac");
 }
 
+// umbra-e2ee-v1 (DESIGN.md section 4) seals with suite 0x0004 and metadata = the clear prefix; its
+// vectors double as an independent check that our frames match another implementation's bytes.
+TEST(SframeContext, OpensAndReproducesEveryUmbraE2eeV1WireFrame) {
+  const auto vectors = load_vectors("e2ee-v1.json");
+  ASSERT_FALSE(vectors.at("cases").empty());
+  for (const auto& c : vectors.at("cases")) {
+    const auto kid = c.at("kid").get<std::uint64_t>();
+    const auto ctr = c.at("ctr").get<std::uint64_t>();
+    const auto clear = c.at("clear_len").get<std::size_t>();
+    const auto frame = unhex(c.at("frame").get<std::string>());
+    const auto wire = unhex(c.at("wire").get<std::string>());
+    SCOPED_TRACE(c.at("wire").get<std::string>());
+    ASSERT_GE(frame.size(), clear);
+    const auto prefix = ByteSpan(wire).first(clear);
+    const auto payload = ByteSpan(frame).subspan(clear);
+
+    Context ctx(CipherSuite::kAes128GcmSha256_128);
+    ctx.add_key(kid, unhex(c.at("base_key").get<std::string>()));
+    Bytes out(wire.size());
+    const auto opened = ctx.unprotect(prefix, ByteSpan(wire).subspan(clear), out);
+    ASSERT_TRUE(opened.ok()) << to_string(opened.error());
+    EXPECT_EQ(opened->ctr, ctr);
+    EXPECT_EQ(hex(ByteSpan(out).first(opened->size)), hex(payload));
+
+    Bytes sealed(payload.size() + kMaxOverhead);
+    const auto n = ctx.protect_with_counter(kid, ctr, prefix, payload, sealed);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(hex(ByteSpan(sealed).first(*n)), hex(ByteSpan(wire).subspan(clear)));
+  }
+}
+
 constexpr CipherSuite kAllSuites[] = {
     CipherSuite::kAes128CtrHmacSha256_80, CipherSuite::kAes128CtrHmacSha256_64,
     CipherSuite::kAes128CtrHmacSha256_32, CipherSuite::kAes128GcmSha256_128,
