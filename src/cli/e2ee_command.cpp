@@ -2,13 +2,13 @@
 // for checking a client's frames and verification code against ours.
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <limits>
 #include <string>
 
 #include "cli/command.h"
 #include "cli/hex_io.h"
 #include "cli/options.h"
+#include "common/hex.h"
 #include "e2ee/clear_prefix.h"
 #include "e2ee/frame.h"
 #include "e2ee/key_ring.h"
@@ -37,7 +37,7 @@ constexpr std::array kCodeOptions{kSecret, kSession};
 Result<e2ee::SessionSecret, std::string> session_secret(const Options& options) {
   auto secret = e2ee::SessionSecret::derive(options.get("secret"), options.get("session"));
   if (!secret) return err(std::string(e2ee::to_string(secret.error())) + " (8 to 256 characters of UTF-8)");
-  return std::move(*secret);
+  return *secret;
 }
 
 Result<e2ee::Codec, std::string> codec(const Options& options) {
@@ -57,17 +57,18 @@ Result<std::uint64_t, std::string> sender(std::string_view text) {
   return value;
 }
 
+std::string hex16(std::uint16_t v) {
+  return hex_encode(std::array{static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
+}
+
 std::string explain_open_failure(e2ee::Error error, ByteSpan wire, e2ee::Codec codec,
                                  const e2ee::SessionSecret& secret) {
-  char text[160];
   switch (error) {
     case e2ee::Error::kUnknownKeyCheck: {
       const auto layout = e2ee::parse_wire(codec, wire);
-      std::snprintf(text, sizeof text,
-                    "key check %04x in the frame's KID does not match this secret's %04x: sealed under "
-                    "another secret or session",
-                    layout ? e2ee::kid_key_check(layout->header.kid) : 0u, secret.key_check());
-      return text;
+      const std::uint16_t frame_check = layout ? e2ee::kid_key_check(layout->header.kid) : 0;
+      return "key check " + hex16(frame_check) + " in the frame's KID does not match this secret's " +
+             hex16(secret.key_check()) + ": sealed under another secret or session";
     }
     case e2ee::Error::kUndecryptable:
       return "undecryptable: the tag does not verify (another secret, another codec, or altered bytes)";
@@ -95,8 +96,7 @@ int seal(const Options& options) {
   const auto size = e2ee::seal_frame_with_counter(ctx, kid, *ctr, *c, *frame, wire);
   if (!size) return fail("cannot seal: " + std::string(e2ee::to_string(size.error())));
   wire.resize(*size);
-  write_hex_stdout(wire);
-  return 0;
+  return answer_hex(wire);
 }
 
 int open(const Options& options) {
@@ -114,15 +114,13 @@ int open(const Options& options) {
   const auto size = ring.open(*c, *wire, frame, e2ee::TimePoint{});
   if (!size) return fail("cannot open: " + explain_open_failure(size.error(), *wire, *c, *secret));
   frame.resize(*size);
-  write_hex_stdout(frame);
-  return 0;
+  return answer_hex(frame);
 }
 
 int code(const Options& options) {
   const auto secret = session_secret(options);
   if (!secret) return fail(secret.error());
-  write_line_stdout(secret->verification_code());
-  return 0;
+  return answer(secret->verification_code());
 }
 
 constexpr std::array kActions{

@@ -1,9 +1,9 @@
 #include "cli/hex_io.h"
 
-#include <cstdio>
 #include <iostream>
 #include <iterator>
 
+#include "cli/options.h"
 #include "common/hex.h"
 
 namespace umbra::cli {
@@ -16,14 +16,19 @@ Result<Bytes, std::string> read_hex_stdin() {
   return std::move(*bytes);
 }
 
-void write_hex_stdout(ByteSpan bytes) {
-  write_line_stdout(hex_encode(bytes));
+bool write_text(std::FILE* out, std::string_view text) {
+  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  return std::fflush(out) == 0 && written;
 }
 
-void write_line_stdout(std::string_view line) {
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
+int answer(std::string_view line) {
+  std::string text(line);
+  text.push_back('\n');
+  return write_text(stdout, text) ? 0 : fail("cannot write stdout");
+}
+
+int answer_hex(ByteSpan bytes) {
+  return answer(hex_encode(bytes));
 }
 
 }  // namespace umbra::cli

@@ -1,12 +1,13 @@
 // `umbra`: one executable, subcommands from a table (see command.h for adding one).
+#include <algorithm>
 #include <array>
-#include <cstdio>
 #include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/hex_io.h"
 #include "cli/options.h"
 
 namespace {
@@ -18,17 +19,18 @@ constexpr std::array kCommands{
     Command{"e2ee", "seal and open umbra-e2ee-v1 frames, print verification codes", umbra::cli::run_e2ee},
 };
 
-void print_help(std::FILE* out) {
-  std::fprintf(out,
-               "Usage: umbra <command> [<action>] [options]\n\n"
-               "Tools for checking another client's bytes against Umbra's. Data is one line of hex on\n"
-               "stdin and stdout; on failure a message goes to stderr and the exit status is 1.\n\n"
-               "Commands:\n");
+std::string help() {
+  std::string text =
+      "Usage: umbra <command> [<action>] [options]\n\n"
+      "Tools for checking another client's bytes against Umbra's. Data is one line of hex on\n"
+      "stdin and stdout; on failure a message goes to stderr and the exit status is 1.\n\n"
+      "Commands:\n";
   for (const Command& command : kCommands) {
-    std::fprintf(out, "  %-8.*s %.*s\n", static_cast<int>(command.name.size()), command.name.data(),
-                 static_cast<int>(command.summary.size()), command.summary.data());
+    std::string name(command.name);
+    name.resize(std::max<std::size_t>(name.size(), 8), ' ');
+    text += "  " + name + " " + std::string(command.summary) + "\n";
   }
-  std::fprintf(out, "\nRun `umbra <command> --help` for its actions.\n");
+  return text + "\nRun `umbra <command> --help` for its actions.\n";
 }
 
 }  // namespace
@@ -36,12 +38,11 @@ void print_help(std::FILE* out) {
 int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) {
-    print_help(stderr);
+    (void)umbra::cli::write_text(stderr, help());
     return 1;
   }
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    print_help(stdout);
-    return 0;
+    return umbra::cli::write_text(stdout, help()) ? 0 : 1;
   }
   for (const Command& command : kCommands) {
     if (command.name != args[0]) continue;

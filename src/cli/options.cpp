@@ -1,9 +1,9 @@
 #include "cli/options.h"
 
 #include <charconv>
-#include <cstdio>
 #include <string>
 
+#include "cli/hex_io.h"
 #include "common/hex.h"
 
 namespace umbra::cli {
@@ -21,35 +21,33 @@ bool is_help(std::string_view arg) {
   return arg == "--help" || arg == "-h" || arg == "help";
 }
 
-void print_action_help(std::string_view group, const Action& action) {
-  std::string synopsis = "umbra " + std::string(group) + " " + std::string(action.name);
-  for (const OptionSpec& spec : action.options) {
-    std::string option = "--" + std::string(spec.name) + " " + std::string(spec.value);
-    synopsis += spec.required ? " " + option : " [" + option + "]";
-  }
-  std::printf("Usage: %s\n\n%.*s\n\n", synopsis.c_str(), static_cast<int>(action.summary.size()),
-              action.summary.data());
-  std::printf("  stdin:  %.*s\n  stdout: %.*s\n\nOptions:\n", static_cast<int>(action.input.size()),
-              action.input.data(), static_cast<int>(action.output.size()), action.output.data());
-  for (const OptionSpec& spec : action.options) {
-    const std::string left = "--" + std::string(spec.name) + " " + std::string(spec.value);
-    std::printf("  %-22s %.*s%s\n", left.c_str(), static_cast<int>(spec.help.size()), spec.help.data(),
-                spec.required ? "" : " (optional)");
-  }
-  std::printf("\nOn failure a message goes to stderr and the exit status is 1.\n");
+std::string pad(std::string_view text, std::size_t width) {
+  std::string out(text);
+  if (out.size() < width) out.append(width - out.size(), ' ');
+  return out;
 }
 
-void print_group_help(std::FILE* out, std::string_view group, std::string_view summary,
-                      std::span<const Action> actions) {
-  std::fprintf(out, "Usage: umbra %.*s <action> [options]\n\n%.*s\n\nActions:\n",
-               static_cast<int>(group.size()), group.data(), static_cast<int>(summary.size()),
-               summary.data());
-  for (const Action& action : actions) {
-    std::fprintf(out, "  %-6.*s %.*s\n", static_cast<int>(action.name.size()), action.name.data(),
-                 static_cast<int>(action.summary.size()), action.summary.data());
+std::string action_help(std::string_view group, const Action& action) {
+  std::string synopsis = "umbra " + std::string(group) + " " + std::string(action.name);
+  std::string details;
+  for (const OptionSpec& spec : action.options) {
+    const std::string option = "--" + std::string(spec.name) + " " + std::string(spec.value);
+    synopsis += spec.required ? " " + option : " [" + option + "]";
+    details +=
+        "  " + pad(option, 22) + " " + std::string(spec.help) + (spec.required ? "" : " (optional)") + "\n";
   }
-  std::fprintf(out, "\nRun `umbra %.*s <action> --help` for its options.\n", static_cast<int>(group.size()),
-               group.data());
+  return "Usage: " + synopsis + "\n\n" + std::string(action.summary) +
+         "\n\n  stdin:  " + std::string(action.input) + "\n  stdout: " + std::string(action.output) +
+         "\n\nOptions:\n" + details + "\nOn failure a message goes to stderr and the exit status is 1.\n";
+}
+
+std::string group_help(std::string_view group, std::string_view summary, std::span<const Action> actions) {
+  std::string text = "Usage: umbra " + std::string(group) + " <action> [options]\n\n" + std::string(summary) +
+                     "\n\nActions:\n";
+  for (const Action& action : actions) {
+    text += "  " + pad(action.name, 6) + " " + std::string(action.summary) + "\n";
+  }
+  return text + "\nRun `umbra " + std::string(group) + " <action> --help` for its options.\n";
 }
 
 }  // namespace
@@ -97,21 +95,15 @@ std::optional<std::string_view> Options::find(std::string_view name) const {
 int run_actions(std::string_view group, std::string_view summary, std::span<const Action> actions,
                 Args args) {
   if (args.empty()) {
-    print_group_help(stderr, group, summary, actions);
+    (void)write_text(stderr, group_help(group, summary, actions));
     return 1;
   }
-  if (is_help(args[0])) {
-    print_group_help(stdout, group, summary, actions);
-    return 0;
-  }
+  if (is_help(args[0])) return write_text(stdout, group_help(group, summary, actions)) ? 0 : 1;
   for (const Action& action : actions) {
     if (action.name != args[0]) continue;
     const Args rest = args.subspan(1);
     for (const std::string_view arg : rest) {
-      if (arg == "--help" || arg == "-h") {
-        print_action_help(group, action);
-        return 0;
-      }
+      if (arg == "--help" || arg == "-h") return write_text(stdout, action_help(group, action)) ? 0 : 1;
     }
     auto options = Options::parse(rest, action.options);
     if (!options) {
@@ -125,7 +117,7 @@ int run_actions(std::string_view group, std::string_view summary, std::span<cons
 }
 
 int fail(std::string_view message) {
-  std::fprintf(stderr, "umbra: %.*s\n", static_cast<int>(message.size()), message.data());
+  (void)write_text(stderr, "umbra: " + std::string(message) + "\n");  // nowhere left to report a failure
   return 1;
 }
 

@@ -20,12 +20,12 @@ constexpr std::array kSealOptions{
     OptionSpec{"base-key", "HEX", "the sender's base key"},
     OptionSpec{"kid", "N", "key id, decimal or 0x-hex"},
     OptionSpec{"ctr", "N", "frame counter, decimal or 0x-hex"},
-    OptionSpec{"metadata", "HEX", "metadata authenticated with the header (default empty)", false},
+    OptionSpec{"metadata", "HEX", "metadata authenticated with the header, empty if omitted", false},
 };
 constexpr std::array kOpenOptions{
     OptionSpec{"suite", "N", "cipher suite, 1-8"},
     OptionSpec{"base-key", "HEX", "the sender's base key (held under the KID the frame carries)"},
-    OptionSpec{"metadata", "HEX", "metadata the frame was sealed with (default empty)", false},
+    OptionSpec{"metadata", "HEX", "metadata the frame was sealed with, empty if omitted", false},
 };
 
 struct Keying {
@@ -68,8 +68,7 @@ int seal(const Options& options) {
   const auto size = ctx.protect_with_counter(*kid, *ctr, keys->metadata, *plaintext, frame);
   if (!size) return fail("cannot seal: " + std::string(sframe::to_string(size.error())));
   frame.resize(*size);
-  write_hex_stdout(frame);
-  return 0;
+  return answer_hex(frame);
 }
 
 int open(const Options& options) {
@@ -86,8 +85,7 @@ int open(const Options& options) {
   const auto opened = ctx.unprotect(keys->metadata, *frame, plaintext);
   if (!opened) return fail("cannot open: " + std::string(sframe::to_string(opened.error())));
   plaintext.resize(opened->size);
-  write_hex_stdout(plaintext);
-  return 0;
+  return answer_hex(plaintext);
 }
 
 constexpr std::array kActions{

@@ -3,7 +3,6 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <stdexcept>
 
 #include "crypto/hash.h"
@@ -73,13 +72,16 @@ std::string SessionSecret::verification_code() const {
   std::uint64_t v = 0;
   for (const std::uint8_t b : okm) v = (v << 8) | b;
   // Section 4.12 says "modulo 10^20"; every uint64 is already below 10^20, so the digits are v itself.
-  char digits[21];
-  std::snprintf(digits, sizeof digits, "%020llu", static_cast<unsigned long long>(v));
+  std::array<char, 20> digits{};
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    *it = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
   std::string code;
   code.reserve(23);
-  for (int group = 0; group < 4; ++group) {
+  for (std::size_t group = 0; group < 4; ++group) {
     if (group > 0) code.push_back(' ');
-    code.append(digits + group * 5, 5);
+    code.append(digits.data() + group * 5, 5);
   }
   return code;
 }
