@@ -159,6 +159,9 @@ class Parser {
       if (rtp) {
         const auto pt = number<int>(t[i]);
         if (!pt || *pt < 0 || *pt > 127) return fail("bad payload type in m= line");
+        for (const auto& c : m.codecs) {
+          if (c.payload_type == *pt) return fail("payload type listed twice in m= line");
+        }
         Codec c;
         c.payload_type = *pt;
         m.codecs.push_back(std::move(c));

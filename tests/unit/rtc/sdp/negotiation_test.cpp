@@ -220,3 +220,25 @@ TEST(RemoteTransport, RejectsAFingerprintThatDoesNotFitItsHash) {
 
 }  // namespace
 }  // namespace umbra::rtc::sdp
+
+namespace umbra::rtc::sdp {
+namespace {
+
+// Chromium 156's answer to the offer SubscribeOffer builds (audio, VP8+RTX, H.264+RTX), captured by
+// handing build_subscribe_offer()'s text to RTCPeerConnection.setRemoteDescription; Chromium accepted
+// it and fired ontrack three times. The publish answers above were likewise accepted by Chromium 156.
+TEST(SubscribeOffer, ChromiumAnswerMakesTheBrowserTheDtlsClient) {
+  auto answer = parse(fixture("chromium156_subscribe_answer.sdp"));
+  ASSERT_TRUE(answer.ok()) << to_string(answer.error());
+  auto remote = remote_transport(*answer);
+  ASSERT_TRUE(remote.ok()) << to_string(remote.error());
+  EXPECT_EQ(remote->setup, Setup::kActive);
+  EXPECT_EQ(remote->ice_ufrag, "EiY4");
+  ASSERT_EQ(answer->media.size(), 3u);
+  for (const auto& m : answer->media) EXPECT_EQ(m.direction, Direction::kRecvOnly);
+  EXPECT_EQ(codec_names(answer->media[1]), (std::vector<std::string>{"VP8/96", "rtx/97"}));
+  EXPECT_EQ(codec_names(answer->media[2]), (std::vector<std::string>{"H264/102", "rtx/103"}));
+}
+
+}  // namespace
+}  // namespace umbra::rtc::sdp
