@@ -203,6 +203,32 @@ TEST(DtlsTransport, LostFirstFlightIsRetransmittedOnTimeout) {
   EXPECT_EQ(server.state(), State::kConnected);
 }
 
+TEST(DtlsTransport, LostFinalServerFlightIsRecoveredByTheClientsRetransmission) {
+  Endpoint client_end;
+  Endpoint server_end;
+  DtlsTransport client(client_end.context, {.role = Role::kClient, .initial_retransmit = 20ms});
+  DtlsTransport server(server_end.context, {.role = Role::kServer});
+  client.set_remote_fingerprint(crypto::Hash::kSha256, server_end.certificate.fingerprint());
+  server.set_remote_fingerprint(crypto::Hash::kSha256, client_end.certificate.fingerprint());
+
+  Link link(client, server);
+  // Drop whatever the server sends once it is connected: its ChangeCipherSpec and Finished.
+  link.drop = [&](int from, const Bytes&) { return from == 1 && server.state() == State::kConnected; };
+  client.start(link.now);
+  link.shuttle();
+  ASSERT_EQ(server.state(), State::kConnected);
+  ASSERT_EQ(client.state(), State::kConnecting);
+
+  link.drop = nullptr;
+  fire_timer(client, link);
+  ASSERT_TRUE(client.has_datagram()) << "no retransmission";
+  link.shuttle();
+  EXPECT_EQ(client.state(), State::kConnected);
+  const auto c = std::get<Connected>(*client.poll_event());
+  const auto s = std::get<Connected>(*server.poll_event());
+  EXPECT_EQ(c.local_key, s.remote_key);
+}
+
 TEST(DtlsTransport, NothingHappensBeforeTheDeadline) {
   Endpoint client_end;
   DtlsTransport client(client_end.context, {.role = Role::kClient});
