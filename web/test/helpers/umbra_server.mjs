@@ -94,6 +94,10 @@ export class UmbraServer {
       this.dataDir,
       '--rtc-port',
       String(this.rtcPort),
+      '--workers',
+      '1',
+      '--web-root',
+      join(repoRoot, 'web'),
       ...this.extraArgs,
     ];
     this.output = '';
