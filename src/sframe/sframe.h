@@ -54,6 +54,8 @@ struct Header {
   std::uint64_t ctr = 0;
 };
 std::size_t encoded_size(const Header& header);
+// Always writes the shortest form; decode() refuses any other form (kMalformedHeader), so every
+// header has exactly one encoding.
 Result<std::size_t, Error> encode(const Header& header, MutableByteSpan out);
 struct ParsedHeader {
   Header header;
@@ -68,6 +70,7 @@ struct Opened {
   std::uint64_t ctr = 0;
 };
 
+// Not thread-safe: protect and unprotect update per-KID state. Use one Context per pipeline.
 class Context {
  public:
   explicit Context(CipherSuite suite);
@@ -85,14 +88,19 @@ class Context {
 
   // Seals plaintext as header || ciphertext || tag into out, with AAD = header || metadata.
   // Uses the next counter of kid (starting at 0); kCounterExhausted rather than ever wrapping.
+  // out must not overlap plaintext. Errors: kUnknownKey, kBufferTooSmall, kCounterExhausted (a
+  // failed call uses up no counter).
   Result<std::size_t, Error> protect(std::uint64_t kid, ByteSpan metadata, ByteSpan plaintext,
                                      MutableByteSpan out);
-  // The same with an explicit counter, for vectors and interop tools. Callers own uniqueness.
+  // The same with an explicit counter, for vectors and interop tools. Callers own uniqueness;
+  // later protect() calls continue above the highest counter sent this way.
   Result<std::size_t, Error> protect_with_counter(std::uint64_t kid, std::uint64_t ctr, ByteSpan metadata,
                                                   ByteSpan plaintext, MutableByteSpan out);
 
-  // Opens header || ciphertext || tag into out (out.size() >= frame.size() is always enough).
-  // The per-KID replay window (128 counters) changes only after the tag verifies.
+  // Opens header || ciphertext || tag into out (out.size() >= frame.size() is always enough; out
+  // must not overlap frame). The per-KID replay window (128 counters) changes only after the tag
+  // verifies. Errors: kMalformedHeader (also for a frame too short to hold a tag), kUnknownKey,
+  // kBufferTooSmall, kReplay, kAuthenticationFailed; out holds no plaintext after any of them.
   Result<Opened, Error> unprotect(ByteSpan metadata, ByteSpan frame, MutableByteSpan out);
 
  private:
