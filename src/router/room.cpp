@@ -1,0 +1,364 @@
+#include "router/room.h"
+
+#include <algorithm>
+
+#include "crypto/random.h"
+#include "rtc/rtcp/packet.h"
+#include "rtc/rtp/rtx.h"
+#include "rtc/rtp/vp8_descriptor.h"
+
+namespace umbra::router {
+
+namespace rtcp = rtc::rtcp;
+
+namespace {
+
+std::uint32_t random_u32() {
+  return static_cast<std::uint32_t>(crypto::random_u64());
+}
+
+}  // namespace
+
+Room::Room(std::string id) : id_(std::move(id)), rtcp_ssrc_(random_u32() | 1) {}
+
+Room::~Room() {
+  // Transports outlive nothing that points at them once the room is gone.
+  for (auto& [id, t] : transports_) t->set_listener(nullptr);
+}
+
+WebRtcTransport& Room::add_transport(std::unique_ptr<WebRtcTransport> transport) {
+  transport->set_listener(this);
+  auto& slot = transports_[transport->id()];
+  slot = std::move(transport);
+  return *slot;
+}
+
+WebRtcTransport* Room::transport(const std::string& id) {
+  const auto it = transports_.find(id);
+  return it == transports_.end() ? nullptr : it->second.get();
+}
+
+void Room::close_transport(const std::string& id) {
+  WebRtcTransport* t = transport(id);
+  if (t == nullptr) return;
+  t->close("closed by the server");  // on_closed queues it for removal
+  collect_closed();
+}
+
+Result<void, std::string> Room::add_producer(const std::string& transport_id, const std::string& producer_id,
+                                             const ProducerParams& params) {
+  WebRtcTransport* t = transport(transport_id);
+  if (t == nullptr) return err(std::string("transport_not_found"));
+  if (producers_.count(producer_id) != 0) return err(std::string("producer id in use"));
+  if (routes_.count({t, params.ssrc}) != 0 ||
+      (params.rtx_ssrc && routes_.count({t, *params.rtx_ssrc}) != 0)) {
+    return err(std::string("ssrc already in use on this transport"));
+  }
+  auto producer = std::make_unique<Producer>(producer_id, t, params);
+  routes_[{t, params.ssrc}] = Route{producer.get(), nullptr, false};
+  if (params.rtx_ssrc) routes_[{t, *params.rtx_ssrc}] = Route{producer.get(), nullptr, true};
+  producers_[producer_id] = std::move(producer);
+  return {};
+}
+
+Result<void, std::string> Room::add_consumer(const std::string& transport_id, const std::string& consumer_id,
+                                             const std::string& producer_id, const ConsumerRtpParams& params,
+                                             bool paused, TimePoint now) {
+  WebRtcTransport* t = transport(transport_id);
+  if (t == nullptr) return err(std::string("transport_not_found"));
+  const auto p = producers_.find(producer_id);
+  if (p == producers_.end()) return err(std::string("producer_not_found"));
+  if (consumers_.count(consumer_id) != 0) return err(std::string("consumer id in use"));
+  if (routes_.count({t, params.ssrc}) != 0) return err(std::string("ssrc already in use on this transport"));
+  Producer* producer = p->second.get();
+  // RFC 3550 section 5.1: random initial sequence number and timestamp.
+  const std::uint64_t r = crypto::random_u64();
+  auto consumer =
+      std::make_unique<Consumer>(consumer_id, t, producer, params, static_cast<std::uint16_t>(r),
+                                 static_cast<std::uint32_t>(r >> 16), static_cast<std::uint16_t>(r >> 48));
+  consumer->paused = paused;
+  if (producer->params.kind == MediaKind::kVideo) {
+    consumer->needs_keyframe = true;
+    if (!paused) producer->keyframes.request();
+  }
+  routes_[{t, params.ssrc}] = Route{nullptr, consumer.get(), false};
+  producer->consumers.push_back(consumer.get());
+  consumers_[consumer_id] = std::move(consumer);
+  send_producer_feedback(*producer, now);
+  return {};
+}
+
+Result<void, std::string> Room::set_consumer_paused(const std::string& consumer_id, bool paused) {
+  const auto it = consumers_.find(consumer_id);
+  if (it == consumers_.end()) return err(std::string("consumer_not_found"));
+  Consumer& c = *it->second;
+  if (c.paused == paused) return {};
+  c.paused = paused;
+  if (!paused && c.producer->params.kind == MediaKind::kVideo) {
+    // Resuming video: continue the consumer's numbering at the next keyframe.
+    c.needs_keyframe = true;
+    c.producer->keyframes.request();
+  }
+  return {};
+}
+
+void Room::on_connected(WebRtcTransport& transport) {
+  // A subscriber whose transport just came up needs a keyframe for every video it consumes; the
+  // request made when the consumer was added may have been answered before it could receive.
+  for (auto& [id, c] : consumers_) {
+    if (c->transport == &transport && c->producer->params.kind == MediaKind::kVideo && !c->paused) {
+      c->needs_keyframe = true;
+      c->producer->keyframes.request();
+    }
+  }
+}
+
+void Room::on_closed(WebRtcTransport& transport, std::string_view) {
+  closed_.push_back(transport.id());
+}
+
+void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimePoint now) {
+  const auto route = routes_.find({&transport, packet.ssrc()});
+  if (route == routes_.end() || route->second.producer == nullptr) {
+    ++counters_.dropped_malformed;  // an SSRC nobody announced
+    return;
+  }
+  Producer& producer = *route->second.producer;
+  ++counters_.packets_in;
+  counters_.bytes_in += packet.size();
+
+  if (route->second.rtx) {
+    // RFC 4588: restore the original packet; one without an OSN is a bandwidth probe.
+    scratch_.resize(packet.size());
+    const auto n = rtc::rtp::rtx_unwrap(packet, producer.params.payload_type, producer.params.ssrc, scratch_);
+    if (!n) return;
+    auto original = rtc::rtp::RtpPacket::parse(MutableByteSpan(scratch_).first(*n));
+    if (!original) return;
+    const auto received = producer.nacks.on_packet(original->sequence_number(), now);
+    // Only a packet we were missing is forwarded; a repeat would be a duplicate downstream.
+    if (received != NackGenerator::Received::kRecovered) return;
+    producer.cache.insert(original->sequence_number(), original->bytes(), now);
+    forward(producer, *original, false, now);
+    return;
+  }
+
+  const auto received = producer.nacks.on_packet(packet.sequence_number(), now);
+  if (received == NackGenerator::Received::kTooLargeGap) producer.keyframes.request();
+  producer.receive.on_packet(packet.sequence_number(), packet.timestamp(), now);
+  if (producer.params.kind == MediaKind::kVideo) {
+    producer.cache.insert(packet.sequence_number(), packet.bytes(), now);
+  }
+  bool keyframe = false;
+  if (producer.params.vp8) {
+    const auto d = rtc::rtp::parse_vp8_descriptor(packet.payload());
+    keyframe = d && d->starts_frame() && d->key_frame;
+    if (keyframe) producer.keyframes.on_keyframe();
+  }
+  forward(producer, packet, keyframe, now);
+}
+
+void Room::forward(Producer& producer, rtc::rtp::RtpPacket& packet, bool keyframe, TimePoint now) {
+  for (Consumer* c : producer.consumers) {
+    if (c->paused || c->transport->state() != WebRtcTransport::State::kConnected) continue;
+    if (c->needs_keyframe) {
+      if (!keyframe) continue;
+      c->needs_keyframe = false;
+      c->rewriter.resync();
+    }
+    const auto mapped =
+        c->rewriter.rewrite(producer.params.ssrc, packet.sequence_number(), packet.timestamp(), now);
+    if (!mapped) continue;
+    Bytes out;
+    out.reserve(packet.size() + 32);  // room for the SRTP tag
+    out.assign(packet.bytes().begin(), packet.bytes().end());
+    auto view = rtc::rtp::RtpPacket::parse(out);
+    if (!view) continue;
+    view->set_ssrc(c->params.ssrc);
+    view->set_sequence_number(mapped->seq);
+    view->set_timestamp(mapped->timestamp);
+    view->set_payload_type(c->params.payload_type);
+    const std::size_t size = out.size();
+    if (c->transport->send_rtp(out)) {
+      ++counters_.packets_out;
+      counters_.bytes_out += size;
+      ++c->packets_sent;
+      c->octets_sent += static_cast<std::uint32_t>(view->payload().size());
+    }
+  }
+}
+
+void Room::on_rtcp(WebRtcTransport& transport, ByteSpan compound, TimePoint now) {
+  const auto packets = rtcp::parse_packets(compound);
+  if (!packets) {
+    ++counters_.dropped_malformed;
+    return;
+  }
+  auto consumer_for = [&](std::uint32_t ssrc) -> Consumer* {
+    const auto it = routes_.find({&transport, ssrc});
+    return it == routes_.end() ? nullptr : it->second.consumer;
+  };
+  for (const auto& packet : *packets) {
+    if (const auto* nack = std::get_if<rtcp::Nack>(&packet)) {
+      Consumer* c = consumer_for(nack->media_ssrc);
+      if (c == nullptr) continue;
+      const auto lost = nack->lost_sequence_numbers();
+      std::vector<Bytes> resend;
+      c->nack.answer(lost, c->rewriter, c->producer->cache, now, resend);
+      for (Bytes& p : resend) {
+        const std::size_t size = p.size();
+        if (c->transport->send_rtp(p)) {
+          ++counters_.rtx_sent;
+          counters_.bytes_out += size;
+        }
+      }
+    } else if (const auto* pli = std::get_if<rtcp::Pli>(&packet)) {
+      if (Consumer* c = consumer_for(pli->media_ssrc)) c->producer->keyframes.request();
+    } else if (const auto* fir = std::get_if<rtcp::Fir>(&packet)) {
+      for (const auto& entry : fir->entries) {
+        if (Consumer* c = consumer_for(entry.ssrc)) c->producer->keyframes.request();
+      }
+    } else if (const auto* sr = std::get_if<rtcp::SenderReport>(&packet)) {
+      const auto it = routes_.find({&transport, sr->ssrc});
+      if (it != routes_.end() && it->second.producer != nullptr && !it->second.rtx) {
+        it->second.producer->receive.on_sender_report(sr->ntp_timestamp, now);
+      }
+    } else if (const auto* rr = std::get_if<rtcp::ReceiverReport>(&packet)) {
+      // RFC 3550 section 6.4.1: RTT = arrival - LSR - DLSR, with LSR matched to the SR we sent.
+      for (const auto& block : rr->reports) {
+        Consumer* c = consumer_for(block.ssrc);
+        if (c == nullptr || block.last_sr == 0) continue;
+        const auto sent = c->sr_sent.find(block.last_sr);
+        if (sent == c->sr_sent.end()) continue;
+        const auto dlsr =
+            std::chrono::microseconds(std::int64_t{block.delay_since_last_sr} * 1'000'000 / 65536);
+        const auto rtt = now - sent->second - dlsr;
+        if (rtt > Duration::zero()) c->nack.set_rtt(rtt);
+      }
+    }
+  }
+  collect_closed();
+}
+
+void Room::send_producer_feedback(Producer& producer, TimePoint now) {
+  if (producer.transport->state() != WebRtcTransport::State::kConnected) return;
+  std::vector<rtcp::Packet> out;
+  const auto lost = producer.nacks.poll(now);
+  if (!lost.empty()) {
+    counters_.nacks_sent += lost.size();
+    out.emplace_back(rtcp::Nack::from_lost(rtcp_ssrc_, producer.params.ssrc, lost));
+  }
+  if (const auto request = producer.keyframes.poll(now)) {
+    ++counters_.keyframe_requests;
+    if (request->kind == KeyframeRequest::Kind::kFir) {
+      out.emplace_back(rtcp::Fir{rtcp_ssrc_, 0, {{producer.params.ssrc, request->fir_seq}}});
+    } else {
+      out.emplace_back(rtcp::Pli{rtcp_ssrc_, producer.params.ssrc});
+    }
+  }
+  if (out.empty()) return;
+  auto compound = rtcp::serialize(out);
+  if (compound) producer.transport->send_rtcp(*compound);
+}
+
+std::uint64_t Room::ntp_now(TimePoint now) const {
+  // NTP: seconds since 1900 in the high 32 bits, the fraction in the low 32 (RFC 3550 4).
+  const std::int64_t unix_us =
+      ntp_base_us_ + std::chrono::duration_cast<std::chrono::microseconds>(now - steady_base_).count();
+  const auto seconds = static_cast<std::uint64_t>(unix_us / 1'000'000) + 2'208'988'800ULL;
+  const auto fraction = (static_cast<std::uint64_t>(unix_us % 1'000'000) << 32) / 1'000'000;
+  return (seconds << 32) | fraction;
+}
+
+void Room::send_reports(TimePoint now) {
+  // RR for each stream we receive, on its publisher's transport.
+  for (auto& [id, p] : producers_) {
+    if (p->transport->state() != WebRtcTransport::State::kConnected || p->receive.received() == 0) continue;
+    rtcp::ReceiverReport rr;
+    rr.ssrc = rtcp_ssrc_;
+    rr.reports.push_back(p->receive.report(p->params.ssrc, now));
+    const rtcp::Packet packet = rr;
+    auto compound = rtcp::serialize(std::span<const rtcp::Packet>(&packet, 1));
+    if (compound) p->transport->send_rtcp(*compound);
+  }
+  // SR for each stream we send, on its subscriber's transport.
+  const std::uint64_t ntp = ntp_now(now);
+  for (auto& [id, c] : consumers_) {
+    if (c->transport->state() != WebRtcTransport::State::kConnected || !c->rewriter.has_output()) continue;
+    rtcp::SenderReport sr;
+    sr.ssrc = c->params.ssrc;
+    sr.ntp_timestamp = ntp;
+    sr.rtp_timestamp = c->rewriter.last_timestamp();
+    sr.packet_count = c->packets_sent;
+    sr.octet_count = c->octets_sent;
+    const rtcp::Packet packet = sr;
+    auto compound = rtcp::serialize(std::span<const rtcp::Packet>(&packet, 1));
+    if (compound && c->transport->send_rtcp(*compound)) {
+      c->sr_sent[static_cast<std::uint32_t>(ntp >> 16)] = now;
+      while (c->sr_sent.size() > 8) c->sr_sent.erase(c->sr_sent.begin());
+    }
+  }
+}
+
+void Room::handle_timeout(TimePoint now) {
+  if (steady_base_ == TimePoint{}) {
+    steady_base_ = now;
+    ntp_base_us_ = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  }
+  for (auto& [id, t] : transports_) t->handle_timeout(now);
+  for (auto& [id, p] : producers_) send_producer_feedback(*p, now);
+  if (now - last_report_ >= kReportInterval) {
+    last_report_ = now;
+    send_reports(now);
+  }
+  collect_closed();
+}
+
+void Room::remove_consumer(Consumer* consumer) {
+  auto& list = consumer->producer->consumers;
+  list.erase(std::remove(list.begin(), list.end(), consumer), list.end());
+  routes_.erase({consumer->transport, consumer->params.ssrc});
+  const std::string id = consumer->id;
+  consumers_.erase(id);
+}
+
+void Room::remove_producer(Producer* producer) {
+  for (Consumer* c : std::vector<Consumer*>(producer->consumers)) remove_consumer(c);
+  routes_.erase({producer->transport, producer->params.ssrc});
+  if (producer->params.rtx_ssrc) routes_.erase({producer->transport, *producer->params.rtx_ssrc});
+  const std::string id = producer->id;
+  producers_.erase(id);
+}
+
+void Room::collect_closed() {
+  // Removal waits until no transport callback is on the stack.
+  for (const std::string& id : std::exchange(closed_, {})) {
+    const auto it = transports_.find(id);
+    if (it == transports_.end()) continue;
+    const WebRtcTransport* t = it->second.get();
+    std::vector<Producer*> producers;
+    for (auto& [pid, p] : producers_) {
+      if (p->transport == t) producers.push_back(p.get());
+    }
+    for (Producer* p : producers) remove_producer(p);
+    std::vector<Consumer*> consumers;
+    for (auto& [cid, c] : consumers_) {
+      if (c->transport == t) consumers.push_back(c.get());
+    }
+    for (Consumer* c : consumers) remove_consumer(c);
+    transports_.erase(it);
+  }
+}
+
+RoomStats Room::stats() const {
+  RoomStats s = counters_;
+  s.transports = transports_.size();
+  s.producers = producers_.size();
+  s.consumers = consumers_.size();
+  for (const auto& [id, p] : producers_) s.packets_lost += p->nacks.given_up_total();
+  for (const auto& [id, t] : transports_) s.dropped_malformed += t->stats().dropped_malformed;
+  return s;
+}
+
+}  // namespace umbra::router

@@ -1,0 +1,162 @@
+// A room: the transports, producers and consumers of one session, pinned to one worker thread
+// so nothing on the packet path is shared or locked (the mediasoup Router, one per session).
+//
+// The room is each of its transports' listener. A producer's packet is cached for NACKs, checked
+// for upstream loss and keyframes, and forwarded to every consumer of it with that consumer's
+// SSRC, sequence number, timestamp and payload type. RTCP from subscribers is answered here:
+// NACKs from the producer's cache with RTX, PLI/FIR merged into one rate-limited request to the
+// publisher; RTCP towards publishers (NACK, PLI/FIR, RR) and subscribers (SR) is generated on
+// handle_timeout. Sans-IO like its transports: time comes in, datagrams go out through them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "router/clock.h"
+#include "router/keyframe_requester.h"
+#include "router/nack_generator.h"
+#include "router/nack_responder.h"
+#include "router/packet_cache.h"
+#include "router/receive_stats.h"
+#include "router/rtp_rewriter.h"
+#include "router/webrtc_transport.h"
+
+namespace umbra::router {
+
+enum class MediaKind { kAudio, kVideo };
+
+struct ProducerParams {
+  MediaKind kind = MediaKind::kVideo;
+  std::uint32_t ssrc = 0;
+  std::optional<std::uint32_t> rtx_ssrc;
+  std::uint8_t payload_type = 0;
+  std::uint8_t rtx_payload_type = 0;
+  std::uint32_t clock_rate = 90000;
+  bool vp8 = false;      // keyframes are detected from the VP8 payload descriptor
+  bool use_fir = false;  // the publisher negotiated "ccm fir" but not "nack pli"
+};
+
+struct RoomStats {
+  std::uint64_t transports = 0;
+  std::uint64_t producers = 0;
+  std::uint64_t consumers = 0;
+  std::uint64_t packets_in = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t packets_out = 0;
+  std::uint64_t bytes_out = 0;
+  std::uint64_t packets_lost = 0;       // upstream loss not recovered
+  std::uint64_t rtx_sent = 0;           // answers to consumer NACKs
+  std::uint64_t nacks_sent = 0;         // sequence numbers asked of publishers
+  std::uint64_t keyframe_requests = 0;  // sent upstream
+  std::uint64_t dropped_malformed = 0;
+};
+
+class Room : public WebRtcTransport::Listener {
+ public:
+  explicit Room(std::string id);
+  ~Room() override;
+  Room(const Room&) = delete;
+  Room& operator=(const Room&) = delete;
+
+  const std::string& id() const { return id_; }
+
+  // Takes ownership; the room becomes the transport's listener.
+  WebRtcTransport& add_transport(std::unique_ptr<WebRtcTransport> transport);
+  WebRtcTransport* transport(const std::string& id);
+  void close_transport(const std::string& id);
+
+  Result<void, std::string> add_producer(const std::string& transport_id, const std::string& producer_id,
+                                         const ProducerParams& params);
+  // The consumer's stream is described by `params` (its SSRCs chosen by the caller); starting a
+  // video consumer asks the publisher for a keyframe, since a decoder can start only there.
+  Result<void, std::string> add_consumer(const std::string& transport_id, const std::string& consumer_id,
+                                         const std::string& producer_id, const ConsumerRtpParams& params,
+                                         bool paused, TimePoint now);
+  Result<void, std::string> set_consumer_paused(const std::string& consumer_id, bool paused);
+
+  void handle_timeout(TimePoint now);
+
+  RoomStats stats() const;
+  bool empty() const { return transports_.empty(); }
+
+  // WebRtcTransport::Listener
+  void on_connected(WebRtcTransport& transport) override;
+  void on_closed(WebRtcTransport& transport, std::string_view reason) override;
+  void on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimePoint now) override;
+  void on_rtcp(WebRtcTransport& transport, ByteSpan compound, TimePoint now) override;
+
+  static constexpr Duration kReportInterval = std::chrono::seconds(1);
+
+ private:
+  struct Consumer;
+  struct Producer {
+    std::string id;
+    WebRtcTransport* transport = nullptr;
+    ProducerParams params;
+    PacketCache cache;
+    NackGenerator nacks;
+    KeyframeRequester keyframes;
+    ReceiveStats receive;
+    std::vector<Consumer*> consumers;
+    Producer(std::string id_, WebRtcTransport* t, const ProducerParams& p)
+        : id(std::move(id_)), transport(t), params(p), keyframes(p.use_fir), receive(p.clock_rate) {}
+  };
+  struct Consumer {
+    std::string id;
+    WebRtcTransport* transport = nullptr;
+    Producer* producer = nullptr;
+    ConsumerRtpParams params;
+    RtpRewriter rewriter;
+    NackResponder nack;
+    bool paused = false;
+    bool needs_keyframe = false;
+    std::uint32_t packets_sent = 0;
+    std::uint32_t octets_sent = 0;
+    std::map<std::uint32_t, TimePoint> sr_sent;  // LSR value -> when, for RTT from RRs
+    Consumer(std::string id_, WebRtcTransport* t, Producer* p, const ConsumerRtpParams& cp,
+             std::uint16_t seq0, std::uint32_t ts0, std::uint16_t rtx_seq0)
+        : id(std::move(id_)),
+          transport(t),
+          producer(p),
+          params(cp),
+          rewriter(p->params.clock_rate, seq0, ts0),
+          nack(cp, rtx_seq0) {}
+  };
+  struct Route {
+    Producer* producer = nullptr;
+    Consumer* consumer = nullptr;
+    bool rtx = false;
+  };
+  using RouteKey = std::pair<const WebRtcTransport*, std::uint32_t>;
+
+  void forward(Producer& producer, rtc::rtp::RtpPacket& packet, bool keyframe, TimePoint now);
+  void send_producer_feedback(Producer& producer, TimePoint now);
+  void send_reports(TimePoint now);
+  void remove_consumer(Consumer* consumer);
+  void remove_producer(Producer* producer);
+  void collect_closed();
+  std::uint64_t ntp_now(TimePoint now) const;
+
+  std::string id_;
+  std::uint32_t rtcp_ssrc_;  // sender SSRC of the RTCP the router originates
+  std::map<std::string, std::unique_ptr<WebRtcTransport>> transports_;
+  std::map<std::string, std::unique_ptr<Producer>> producers_;
+  std::map<std::string, std::unique_ptr<Consumer>> consumers_;
+  std::map<RouteKey, Route> routes_;  // incoming SSRC (media or RTX) or consumer SSRC on a transport
+  std::vector<std::string> closed_;
+  TimePoint last_report_{};
+  std::int64_t ntp_base_us_ = 0;
+  TimePoint steady_base_{};
+  Bytes scratch_;
+  RoomStats counters_;
+};
+
+}  // namespace umbra::router

@@ -1,0 +1,249 @@
+// The room end to end over an in-memory network: native peers (the src/client stack) publish and
+// subscribe through WebRtcTransports behind one UdpMux, with simulated time and loss.
+#include "router/room.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "client/peer_transport.h"
+#include "client/rtp_sender.h"
+#include "crypto/certificate.h"
+#include "memory_network.h"
+#include "router/udp_mux.h"
+#include "rtc/rtcp/packet.h"
+
+namespace umbra::router {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::MemoryNetwork;
+
+constexpr std::uint32_t kVideoSsrc = 0x1111;
+constexpr std::uint32_t kVideoRtxSsrc = 0x1112;
+
+struct Peer : client::PeerTransport::Listener {
+  rtc::stun::Address address;
+  crypto::Certificate cert = crypto::Certificate::generate("peer");
+  client::PeerTransport transport;
+  std::string transport_id;
+  std::optional<client::RtpSender> sender;
+  std::vector<Bytes> payloads;
+  std::vector<std::uint16_t> seqs;
+  std::vector<std::uint32_t> ssrcs;
+
+  Peer(MemoryNetwork& net, rtc::stun::Address addr)
+      : address(addr), transport(std::make_shared<const rtc::dtls::DtlsContext>(cert), net.sender(addr)) {
+    transport.set_listener(this);
+  }
+  void on_rtp(rtc::rtp::RtpPacket& p, TimePoint) override {
+    payloads.emplace_back(p.payload().begin(), p.payload().end());
+    seqs.push_back(p.sequence_number());
+    ssrcs.push_back(p.ssrc());
+  }
+  void on_rtcp(ByteSpan compound, TimePoint) override {
+    if (!sender) return;
+    for (Bytes& resend : sender->handle_rtcp(compound)) transport.send_rtp(resend);
+  }
+};
+
+struct Harness {
+  crypto::Certificate router_cert = crypto::Certificate::generate("router");
+  std::shared_ptr<const rtc::dtls::DtlsContext> router_ctx =
+      std::make_shared<const rtc::dtls::DtlsContext>(router_cert);
+  MemoryNetwork net;
+  rtc::stun::Address router_addr = MemoryNetwork::address(1, 7881);
+  Room room{"room-1"};
+  UdpMux mux;
+  TimePoint now = TimePoint{} + 1000s;
+  std::vector<std::unique_ptr<Peer>> peers;
+
+  Harness() {
+    net.attach(router_addr, [this](MutableByteSpan d, const rtc::stun::Address& from) {
+      WebRtcTransport* t = mux.route(d, from);
+      if (t != nullptr && t->handle_datagram(d, from, now)) mux.learn(from, *t);
+    });
+  }
+
+  Peer& add_peer() {
+    const auto host = static_cast<std::uint8_t>(10 + peers.size());
+    auto peer = std::make_unique<Peer>(net, MemoryNetwork::address(host, 50000));
+    Peer* raw = peer.get();
+    net.attach(peer->address, [this, raw](MutableByteSpan d, const rtc::stun::Address& from) {
+      raw->transport.handle_datagram(d, from, now);
+    });
+    peer->transport_id = "t" + std::to_string(host);
+    auto& t = room.add_transport(
+        std::make_unique<WebRtcTransport>(peer->transport_id, router_ctx, net.sender(router_addr), now));
+    mux.add(t);
+    EXPECT_TRUE(t.connect("sha-256", peer->cert.fingerprint_text(), now));
+    EXPECT_TRUE(peer->transport.start(
+        {router_addr, t.ice_credentials(), "sha-256", router_cert.fingerprint_text()}, now));
+    peers.push_back(std::move(peer));
+    return *raw;
+  }
+
+  void step(Duration d = 10ms) {
+    net.run();
+    now += d;
+    room.handle_timeout(now);
+    for (auto& p : peers) p->transport.handle_timeout(now);
+    net.run();
+  }
+
+  void settle() {
+    for (int i = 0; i < 30; ++i) step();
+  }
+
+  Peer& publisher() {
+    Peer& pub = add_peer();
+    pub.sender.emplace(client::RtpSenderParams{kVideoSsrc, 96, kVideoRtxSsrc, 97});
+    ProducerParams params;
+    params.kind = MediaKind::kVideo;
+    params.ssrc = kVideoSsrc;
+    params.rtx_ssrc = kVideoRtxSsrc;
+    params.payload_type = 96;
+    params.rtx_payload_type = 97;
+    params.vp8 = true;
+    EXPECT_TRUE(room.add_producer(pub.transport_id, "video", params));
+    return pub;
+  }
+
+  Peer& subscriber(std::uint32_t ssrc) {
+    Peer& sub = add_peer();
+    EXPECT_TRUE(room.add_consumer(sub.transport_id, "c" + std::to_string(ssrc), "video",
+                                  {ssrc, 100, ssrc + 1, 101}, false, now));
+    return sub;
+  }
+
+  // A VP8 packet: descriptor (S bit on the first packet of a frame), then the frame's bytes.
+  void send_vp8(Peer& pub, bool frame_start, bool key, std::uint32_t index, std::uint32_t ts) {
+    Bytes payload = {static_cast<std::uint8_t>(frame_start ? 0x10 : 0x00),
+                     static_cast<std::uint8_t>(key ? 0x50 : 0x51)};
+    for (int i = 0; i < 4; ++i) payload.push_back(static_cast<std::uint8_t>(index >> (8 * i)));
+    payload.resize(300, 0xEE);
+    Bytes packet = pub.sender->packetize(payload, ts, true);
+    ASSERT_TRUE(pub.transport.send_rtp(packet));
+  }
+};
+
+std::uint32_t index_of(const Bytes& payload) {
+  return std::uint32_t{payload[2]} | (std::uint32_t{payload[3]} << 8) | (std::uint32_t{payload[4]} << 16) |
+         (std::uint32_t{payload[5]} << 24);
+}
+
+TEST(Room, OnePublisherTwoSubscribersGetEveryPayloadByteExact) {
+  Harness h;
+  Peer& pub = h.publisher();
+  Peer& a = h.subscriber(0x2000);
+  Peer& b = h.subscriber(0x3000);
+  h.settle();
+  ASSERT_EQ(pub.transport.state(), client::PeerTransport::State::kConnected);
+
+  std::vector<Bytes> sent;
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    h.send_vp8(pub, i % 10 == 0, i == 0, i, 3000 * (i / 10));
+    h.step(1ms);
+  }
+  for (Peer* sub : {&a, &b}) {
+    ASSERT_EQ(sub->payloads.size(), 100u);
+    for (std::uint32_t i = 0; i < 100; ++i) {
+      EXPECT_EQ(index_of(sub->payloads[i]), i);
+      EXPECT_EQ(sub->payloads[i].size(), 300u);
+      if (i > 0) {
+        EXPECT_EQ(static_cast<std::uint16_t>(sub->seqs[i - 1] + 1), sub->seqs[i]) << "no gaps";
+      }
+    }
+  }
+  EXPECT_EQ(a.ssrcs[0], 0x2000u);
+  EXPECT_EQ(b.ssrcs[0], 0x3000u);
+}
+
+TEST(Room, ASubscriberStartsAtAKeyframe) {
+  Harness h;
+  Peer& pub = h.publisher();
+  Peer& sub = h.subscriber(0x2000);
+  h.settle();
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    h.send_vp8(pub, true, i == 10, i, 3000 * i);
+    h.step(1ms);
+  }
+  ASSERT_EQ(sub.payloads.size(), 10u);
+  EXPECT_EQ(index_of(sub.payloads[0]), 10u);
+}
+
+TEST(Room, ANewSubscriberCausesOneKeyframeRequestUpstream) {
+  Harness h;
+  Peer& pub = h.publisher();
+  (void)h.subscriber(0x2000);
+  h.settle();
+  h.send_vp8(pub, true, true, 0, 0);
+  h.settle();
+  const auto before = pub.sender->keyframe_requests();
+  EXPECT_GE(before, 1u) << "the first subscriber asked too";
+  (void)h.subscriber(0x3000);
+  (void)h.subscriber(0x4000);
+  h.settle();
+  EXPECT_EQ(pub.sender->keyframe_requests(), before + 1) << "two new subscribers, one merged PLI";
+}
+
+TEST(Room, ConsumerPlisAreMergedIntoOneRequest) {
+  Harness h;
+  Peer& pub = h.publisher();
+  Peer& a = h.subscriber(0x2000);
+  Peer& b = h.subscriber(0x3000);
+  h.settle();
+  h.send_vp8(pub, true, true, 0, 0);
+  for (int i = 0; i < 60; ++i) h.step();  // past the rate limit of the start-up requests
+  const auto before = pub.sender->keyframe_requests();
+  for (Peer* sub : {&a, &b}) {
+    const rtc::rtcp::Packet pli = rtc::rtcp::Pli{0x9, sub == &a ? 0x2000u : 0x3000u};
+    Bytes compound = rtc::rtcp::serialize(std::span<const rtc::rtcp::Packet>(&pli, 1)).value();
+    sub->transport.send_rtcp(compound);
+  }
+  h.step();
+  h.step();
+  EXPECT_EQ(pub.sender->keyframe_requests(), before + 1);
+}
+
+TEST(Room, NackAndRtxRecoverUpstreamLoss) {
+  Harness h;
+  Peer& pub = h.publisher();
+  Peer& a = h.subscriber(0x2000);
+  Peer& b = h.subscriber(0x3000);
+  h.settle();
+  // 5 % of the publisher's RTP (originals and retransmissions alike) is lost on the way in.
+  const auto pub_addr = pub.address;
+  h.net.set_loss(0.05, [pub_addr](const rtc::stun::Address& from, ByteSpan d) {
+    return from == pub_addr && d.size() > 1 && d[0] >= 128 && d[0] < 192 && (d[1] < 192 || d[1] > 223);
+  });
+  constexpr std::uint32_t kPackets = 2000;
+  for (std::uint32_t i = 0; i < kPackets; ++i) {
+    h.send_vp8(pub, i % 5 == 0, i == 0, i, 3000 * (i / 5));
+    h.step(5ms);
+  }
+  for (int i = 0; i < 100; ++i) h.step();
+  EXPECT_GT(h.net.dropped(), kPackets / 40) << "loss was injected";
+  for (Peer* sub : {&a, &b}) {
+    std::set<std::uint32_t> got;
+    for (const Bytes& p : sub->payloads) got.insert(index_of(p));
+    EXPECT_GE(got.size(), kPackets * 99 / 100) << "recovered by NACK/RTX";
+  }
+  EXPECT_GT(pub.sender->retransmitted(), 0u);
+}
+
+TEST(Room, ClosingTheSubscribersTransportRemovesItsConsumer) {
+  Harness h;
+  (void)h.publisher();
+  Peer& sub = h.subscriber(0x2000);
+  h.settle();
+  EXPECT_EQ(h.room.stats().consumers, 1u);
+  h.room.close_transport(sub.transport_id);
+  const auto stats = h.room.stats();
+  EXPECT_EQ(stats.consumers, 0u);
+  EXPECT_EQ(stats.transports, 1u);
+  EXPECT_EQ(stats.producers, 1u);
+}
+
+}  // namespace
+}  // namespace umbra::router
