@@ -1,5 +1,7 @@
 #include "rtc/srtp/srtp_session.h"
 
+#include "rtc/srtp/gcm_transform.h"
+
 #include <srtp2/srtp.h>
 
 #include <climits>
@@ -59,16 +61,21 @@ std::string_view to_string(SrtpError e) {
 }
 
 struct SrtpSession::Impl {
+  std::unique_ptr<GcmTransform> gcm;  // set when GcmTransform does the work instead of libsrtp2
   srtp_t session = nullptr;
   ~Impl() {
     if (session != nullptr) srtp_dealloc(session);
   }
 };
 
-SrtpSession::SrtpSession(Profile profile, Direction direction, ByteSpan key_and_salt)
+SrtpSession::SrtpSession(Profile profile, Direction direction, ByteSpan key_and_salt, Backend backend)
     : profile_(profile), direction_(direction), impl_(std::make_unique<Impl>()) {
   if (key_and_salt.size() != master_key_and_salt_size(profile)) {
     throw std::invalid_argument("SrtpSession: master key and salt have the wrong size for the profile");
+  }
+  if (backend == Backend::kFastest && profile == Profile::kAeadAes128Gcm) {
+    impl_->gcm = std::make_unique<GcmTransform>(direction, key_and_salt);
+    return;
   }
   init_libsrtp_once();
 
@@ -97,6 +104,7 @@ SrtpSession::SrtpSession(Profile profile, Direction direction, ByteSpan key_and_
 SrtpSession::~SrtpSession() = default;
 
 Result<std::size_t, SrtpError> SrtpSession::protect_rtp(MutableByteSpan buffer, std::size_t length) {
+  if (impl_->gcm) return impl_->gcm->protect_rtp(buffer, length);
   if (length < kMinRtpSize || length > buffer.size()) return err(SrtpError::kMalformed);
   if (buffer.size() - length < rtp_overhead(profile_)) return err(SrtpError::kBufferTooSmall);
   if (length > INT_MAX - SRTP_MAX_TRAILER_LEN) return err(SrtpError::kMalformed);
@@ -107,6 +115,7 @@ Result<std::size_t, SrtpError> SrtpSession::protect_rtp(MutableByteSpan buffer, 
 }
 
 Result<std::size_t, SrtpError> SrtpSession::protect_rtcp(MutableByteSpan buffer, std::size_t length) {
+  if (impl_->gcm) return impl_->gcm->protect_rtcp(buffer, length);
   if (length < kMinRtcpSize || length > buffer.size()) return err(SrtpError::kMalformed);
   if (buffer.size() - length < rtcp_overhead(profile_)) return err(SrtpError::kBufferTooSmall);
   if (length > INT_MAX - SRTP_MAX_TRAILER_LEN - 4) return err(SrtpError::kMalformed);
@@ -117,6 +126,7 @@ Result<std::size_t, SrtpError> SrtpSession::protect_rtcp(MutableByteSpan buffer,
 }
 
 Result<std::size_t, SrtpError> SrtpSession::unprotect_rtp(MutableByteSpan packet) {
+  if (impl_->gcm) return impl_->gcm->unprotect_rtp(packet);
   if (packet.size() < kMinRtpSize + rtp_overhead(profile_) || packet.size() > INT_MAX) {
     return err(SrtpError::kMalformed);
   }
@@ -127,6 +137,7 @@ Result<std::size_t, SrtpError> SrtpSession::unprotect_rtp(MutableByteSpan packet
 }
 
 Result<std::size_t, SrtpError> SrtpSession::unprotect_rtcp(MutableByteSpan packet) {
+  if (impl_->gcm) return impl_->gcm->unprotect_rtcp(packet);
   if (packet.size() < kMinRtcpSize + rtcp_overhead(profile_) || packet.size() > INT_MAX) {
     return err(SrtpError::kMalformed);
   }

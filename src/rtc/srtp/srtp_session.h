@@ -1,5 +1,8 @@
-// One direction of SRTP/SRTCP (RFC 3711, RFC 7714) on libsrtp2: an outbound session protects what we
-// send with our DTLS-exported key, an inbound one unprotects what the peer sends with theirs. Packets
+// One direction of SRTP/SRTCP (RFC 3711, RFC 7714): an outbound session protects what we send with our
+// DTLS-exported key, an inbound one unprotects what the peer sends with theirs. AES_CM_128_HMAC_SHA1_80
+// runs on libsrtp2; AEAD_AES_128_GCM by default on GcmTransform (OpenSSL EVP, about twice as fast as
+// Debian's NSS-based libsrtp2 and byte-identical to it; bench/srtp_bench.cpp), or on libsrtp2 when asked,
+// which the tests use as the oracle. Packets
 // are transformed in place; the caller's buffer must have room for the tag (rtp_overhead/rtcp_overhead).
 // Any SSRC is accepted, so one session covers every stream on a transport. Not thread-safe: a session
 // belongs to the worker that owns its transport.
@@ -26,11 +29,17 @@ std::string_view to_string(SrtpError e);
 
 enum class Direction { kOutbound, kInbound };
 
+enum class Backend {
+  kFastest,  // GcmTransform for AEAD_AES_128_GCM, libsrtp2 otherwise
+  kLibsrtp,  // libsrtp2 for every profile
+};
+
 class SrtpSession {
  public:
   // key_and_salt is master key || master salt (master_key_and_salt_size(profile) bytes), as exported by
   // DTLS. Throws std::invalid_argument on a wrong size and std::runtime_error if libsrtp2 refuses.
-  SrtpSession(Profile profile, Direction direction, ByteSpan key_and_salt);
+  SrtpSession(Profile profile, Direction direction, ByteSpan key_and_salt,
+              Backend backend = Backend::kFastest);
   ~SrtpSession();
   SrtpSession(const SrtpSession&) = delete;
   SrtpSession& operator=(const SrtpSession&) = delete;

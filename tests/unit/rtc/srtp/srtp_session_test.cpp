@@ -31,11 +31,17 @@ Bytes rtcp_packet() {
   return p;
 }
 
-class SrtpSessionTest : public ::testing::TestWithParam<Profile> {
+struct Variant {
+  Profile profile;
+  Backend backend;
+  const char* name;
+};
+
+class SrtpSessionTest : public ::testing::TestWithParam<Variant> {
  protected:
-  Profile profile() const { return GetParam(); }
-  SrtpSession sender_{GetParam(), Direction::kOutbound, test_key(GetParam(), 1)};
-  SrtpSession receiver_{GetParam(), Direction::kInbound, test_key(GetParam(), 1)};
+  Profile profile() const { return GetParam().profile; }
+  SrtpSession sender_{profile(), Direction::kOutbound, test_key(profile(), 1), GetParam().backend};
+  SrtpSession receiver_{profile(), Direction::kInbound, test_key(profile(), 1), GetParam().backend};
 
   Bytes protect(const Bytes& plain) {
     Bytes buf = plain;
@@ -70,7 +76,7 @@ TEST_P(SrtpSessionTest, RejectsATamperedPacket) {
 }
 
 TEST_P(SrtpSessionTest, RejectsAPacketUnderAnotherKey) {
-  SrtpSession other(profile(), Direction::kInbound, test_key(profile(), 9));
+  SrtpSession other(profile(), Direction::kInbound, test_key(profile(), 9), GetParam().backend);
   Bytes packet = protect(rtp_packet(7));
   auto n = other.unprotect_rtp(packet);
   ASSERT_FALSE(n.ok());
@@ -139,13 +145,12 @@ TEST_P(SrtpSessionTest, RejectsRuntPacketsWithoutTouchingThem) {
   EXPECT_EQ(sender_.protect_rtp(buf, 65).error(), SrtpError::kMalformed);
 }
 
-INSTANTIATE_TEST_SUITE_P(BothProfiles, SrtpSessionTest,
-                         ::testing::Values(Profile::kAeadAes128Gcm, Profile::kAes128CmHmacSha1_80),
-                         [](const auto& param_info) {
-                           return param_info.param == Profile::kAeadAes128Gcm
-                                      ? std::string("AeadAes128Gcm")
-                                      : std::string("AesCm128HmacSha1_80");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    AllBackends, SrtpSessionTest,
+    ::testing::Values(Variant{Profile::kAeadAes128Gcm, Backend::kFastest, "AeadAes128GcmEvp"},
+                      Variant{Profile::kAeadAes128Gcm, Backend::kLibsrtp, "AeadAes128GcmLibsrtp"},
+                      Variant{Profile::kAes128CmHmacSha1_80, Backend::kFastest, "AesCm128HmacSha1_80"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(SrtpSession, RejectsAKeyOfTheWrongSize) {
   const Bytes short_key(16);
