@@ -18,5 +18,8 @@ struct Command {
 
 int run_sframe(Args args);
 int run_e2ee(Args args);
+int run_serve(Args args);
+int run_token(Args args);
+int run_session(Args args);
 
 }  // namespace umbra::cli

@@ -17,6 +17,9 @@ using umbra::cli::Command;
 constexpr std::array kCommands{
     Command{"sframe", "seal and open RFC 9605 SFrame frames with a given base key", umbra::cli::run_sframe},
     Command{"e2ee", "seal and open umbra-e2ee-v1 frames, print verification codes", umbra::cli::run_e2ee},
+    Command{"serve", "run the server: REST API, signaling, web SDK and demo", umbra::cli::run_serve},
+    Command{"token", "mint a client token offline (token create)", umbra::cli::run_token},
+    Command{"session", "create, get or list sessions through the REST API", umbra::cli::run_session},
 };
 
 std::string help() {

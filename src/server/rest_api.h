@@ -1,0 +1,58 @@
+// The REST API (docs/rest-api.md) and everything else that answers plain HTTP: /metrics, /healthz, the
+// demo endpoint and static files. Transport-free: HttpRequest in, HttpResponse out; the Beast layer in
+// http_server.cpp only moves bytes. Runs on the control-plane thread, like the hub it drives.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "server/api_credentials.h"
+#include "server/http_types.h"
+#include "server/media_router.h"
+#include "server/session_store.h"
+#include "server/signaling_hub.h"
+#include "server/static_files.h"
+
+namespace umbra::server {
+
+struct RestConfig {
+  ApiCredentials credentials;
+  bool demo = false;  // enables POST /demo/rooms/{name}/join (only with --dev or --demo)
+};
+
+class RestApi {
+ public:
+  using Clock = std::function<std::int64_t()>;  // milliseconds since the epoch
+
+  RestApi(RestConfig config, SessionStore& store, SignalingHub& hub, MediaRouter& router,
+          const StaticFiles& files, Clock clock);
+
+  HttpResponse handle(const HttpRequest& request);
+
+  // Counted by the HTTP layer too (oversized bodies never reach handle()).
+  void count_response(int status);
+
+ private:
+  HttpResponse route(const HttpRequest& request, const std::string& path, const std::string& query);
+  HttpResponse create_session(const HttpRequest& request);
+  HttpResponse list_sessions(const std::string& query);
+  HttpResponse create_token(const std::string& session_id, const HttpRequest& request);
+  HttpResponse signal(const std::string& session_id, const HttpRequest& request);
+  HttpResponse mute_all(const std::string& session_id, const HttpRequest& request);
+  HttpResponse demo_join(const std::string& room, const HttpRequest& request);
+  HttpResponse metrics();
+
+  RestConfig config_;
+  SessionStore& store_;
+  SignalingHub& hub_;
+  MediaRouter& router_;
+  const StaticFiles& files_;
+  Clock clock_;
+  std::map<int, std::uint64_t> responses_by_status_;
+};
+
+HttpResponse json_error(int status, std::string_view code, std::string_view message);
+
+}  // namespace umbra::server

@@ -1,0 +1,106 @@
+#include "server/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <chrono>
+
+#include "common/log.h"
+#include "server/http_server.h"
+#include "server/media_router.h"
+#include "server/rest_api.h"
+#include "server/session_store.h"
+#include "server/signaling_hub.h"
+#include "server/static_files.h"
+
+namespace umbra::server {
+namespace {
+
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  boost::asio::io_context io{1};
+  std::unique_ptr<SessionStore> store;
+  std::unique_ptr<MediaRouter> router;
+  std::unique_ptr<SignalingHub> hub;
+  std::unique_ptr<StaticFiles> files;
+  std::unique_ptr<RestApi> api;
+  std::unique_ptr<HttpServer> http;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  // Sockets (and their handlers, which point at the hub) go before the hub does.
+  if (impl_->http) impl_->http->close();
+  impl_->io.stop();
+  impl_->http.reset();
+  impl_->io.restart();
+  impl_->io.poll();
+}
+
+Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& options,
+                                                           std::unique_ptr<MediaRouter> router) {
+  if (options.credentials.key.empty() || options.credentials.secret.empty()) {
+    return err(
+        std::string("an API key and secret are required (--api-key/--api-secret, UMBRA_API_KEY/"
+                    "UMBRA_API_SECRET, or --dev)"));
+  }
+  auto impl = std::make_unique<Impl>();
+  auto store = SessionStore::open(options.data_dir);
+  if (!store) return err(store.error());
+  impl->store = std::move(*store);
+  impl->router = router ? std::move(router) : make_unavailable_media_router();
+
+  HubConfig hub_config;
+  hub_config.credentials = options.credentials;
+  SessionStore* store_ptr = impl->store.get();
+  impl->hub = std::make_unique<SignalingHub>(
+      hub_config, [store_ptr](const std::string& id) { return store_ptr->find(id); }, *impl->router);
+  impl->files =
+      std::make_unique<StaticFiles>(options.web_root.empty() ? default_web_root() : options.web_root);
+  RestConfig rest_config{options.credentials, options.dev || options.demo};
+  impl->api = std::make_unique<RestApi>(rest_config, *impl->store, *impl->hub, *impl->router, *impl->files,
+                                        wall_clock_ms);
+  impl->http = std::make_unique<HttpServer>(impl->io, *impl->api, *impl->hub);
+  const auto listening = impl->http->listen(options.http_host, options.http_port);
+  if (!listening) return err(listening.error());
+
+  const std::string port = std::to_string(impl->http->port());
+  log::info("serve", "listening",
+            {{"http", options.http_host + ":" + port},
+             {"data", impl->store->path().string()},
+             {"web", impl->files->root().string()},
+             {"router", impl->router->available() ? "on" : "unavailable"}});
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const {
+  return impl_->http->port();
+}
+
+void Server::run() {
+  impl_->io.run();
+}
+
+void Server::run_until_signal() {
+  boost::asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    log::info("serve", "stopping on signal");
+    impl_->io.stop();
+  });
+  impl_->io.run();
+}
+
+void Server::stop() {
+  impl_->io.stop();
+}
+
+}  // namespace umbra::server

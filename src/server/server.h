@@ -1,0 +1,55 @@
+// `umbra serve` as an object: opens the store, builds the hub and REST API, listens with Beast and runs
+// the control-plane event loop. Tests start it in-process on an ephemeral port.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "server/api_credentials.h"
+#include "server/media_router.h"
+
+namespace umbra::server {
+
+struct ServerOptions {
+  std::string http_host = "127.0.0.1";
+  std::uint16_t http_port = 7880;  // 0 = pick a free port (tests)
+  std::filesystem::path data_dir = "umbra-data";
+  std::filesystem::path web_root;  // empty = the repository's web/ known at build time
+  ApiCredentials credentials;
+  bool dev = false;
+  bool demo = false;
+  // Kept for the media router (DESIGN.md section 1); the control plane only passes them on.
+  std::uint16_t rtc_port = 7881;
+  std::string announced_ip;
+  unsigned workers = 0;  // 0 = one per core
+};
+
+class Server {
+ public:
+  // Opens the store and binds the listener; errors are sentences for the operator.
+  // `router` may be null: then routed media is reported as unavailable.
+  static Result<std::unique_ptr<Server>, std::string> start(const ServerOptions& options,
+                                                            std::unique_ptr<MediaRouter> router = nullptr);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t port() const;
+
+  // Runs the event loop on the calling thread until stop().
+  void run();
+  // Same, and also returns on SIGINT or SIGTERM.
+  void run_until_signal();
+  // Thread-safe; makes run() return.
+  void stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace umbra::server
