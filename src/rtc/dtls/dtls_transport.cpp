@@ -53,6 +53,7 @@ DtlsTransport::DtlsTransport(std::shared_ptr<const DtlsContext> context, Config 
   SSL_set_mtu(ssl, static_cast<long>(config_.mtu));
   DTLS_set_link_mtu(ssl, static_cast<long>(config_.mtu));
   DTLS_set_timer_cb(ssl, &DtlsTransport::on_timer);
+  SSL_set_info_callback(ssl, &DtlsTransport::on_info);
   // Browsers use self-signed certificates; RFC 5763 5 makes the SDP fingerprint the identity, so the
   // verify callback decides on the fingerprint alone. The server must ask for the client's certificate.
   SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, &DtlsTransport::on_verify);
@@ -104,6 +105,15 @@ unsigned int DtlsTransport::on_timer(SSL* ssl, unsigned int previous_us) {
   // RFC 6347 4.2.4.1: double on every expiry, with a cap. OpenSSL gives up by itself after 12 expiries.
   const auto next = previous_us == 0 ? initial.count() : std::min<long long>(2LL * previous_us, max.count());
   return static_cast<unsigned int>(std::max<long long>(next, 1));
+}
+
+void DtlsTransport::on_info(const SSL* ssl, int where, int value) {
+  // A fatal alert from the peer is the clearest failure reason there is (e.g. it rejected our
+  // certificate because our SDP fingerprint did not reach it intact).
+  if ((where & SSL_CB_READ_ALERT) == 0 || (value >> 8) != SSL3_AL_FATAL) return;
+  auto* self = static_cast<DtlsTransport*>(SSL_get_app_data(ssl));
+  if (self != nullptr)
+    self->peer_alert_ = std::string("peer sent fatal alert: ") + SSL_alert_desc_string_long(value);
 }
 
 void DtlsTransport::start(TimePoint now) {
@@ -228,6 +238,10 @@ void DtlsTransport::finish_handshake() {
 
 std::string DtlsTransport::openssl_failure_reason(const char* fallback) {
   if (!verify_failure_.empty()) return verify_failure_;
+  if (!peer_alert_.empty()) {
+    ERR_clear_error();
+    return peer_alert_;
+  }
   const unsigned long code = ERR_peek_last_error();
   ERR_clear_error();
   if (code == 0) return fallback;

@@ -95,6 +95,7 @@ class DtlsTransport {
 
   static int on_verify(int preverify_ok, X509_STORE_CTX* store);
   static unsigned int on_timer(SSL* ssl, unsigned int previous_us);
+  static void on_info(const SSL* ssl, int where, int value);
   bool peer_matches_fingerprint(X509* cert);
 
   void drive(TimePoint now);
@@ -111,6 +112,7 @@ class DtlsTransport {
   State state_ = State::kNew;
   std::optional<RemoteFingerprint> remote_fingerprint_;
   std::string verify_failure_;
+  std::string peer_alert_;
   std::deque<DtlsEvent> events_;
   std::optional<TimePoint> timeout_;
 };

@@ -141,7 +141,8 @@ TEST_F(DtlsTransportTest, WrongFingerprintFailsTheHandshakeOnBothSides) {
   EXPECT_NE(failed.reason.find("fingerprint"), std::string::npos) << failed.reason;
   // The server's bad_certificate alert reaches the client, which fails too instead of hanging.
   EXPECT_EQ(client_.state(), State::kFailed);
-  EXPECT_FALSE(std::holds_alternative<Connected>(*client_.poll_event()));
+  const auto client_failed = std::get<Failed>(*client_.poll_event());
+  EXPECT_NE(client_failed.reason.find("bad certificate"), std::string::npos) << client_failed.reason;
 }
 
 TEST_F(DtlsTransportTest, ClientRejectsAServerWithTheWrongCertificate) {
@@ -167,7 +168,7 @@ TEST_F(DtlsTransportTest, MissingRemoteFingerprintFails) {
 // Drives time forward until the retransmission timer fires. OpenSSL 3.0 checks its DTLS timer against
 // its own wall clock, so this waits (bounded) for that clock as well as advancing the test clock.
 void fire_timer(DtlsTransport& t, Link& link) {
-  for (int i = 0; i < 200 && !t.has_datagram(); ++i) {
+  for (int i = 0; i < 200 && !t.has_datagram() && t.state() == State::kConnecting; ++i) {
     ASSERT_TRUE(t.poll_timeout().has_value());
     link.now = std::max(link.now, *t.poll_timeout());
     t.handle_timeout(link.now);
@@ -227,6 +228,28 @@ TEST(DtlsTransport, LostFinalServerFlightIsRecoveredByTheClientsRetransmission) 
   const auto c = std::get<Connected>(*client.poll_event());
   const auto s = std::get<Connected>(*server.poll_event());
   EXPECT_EQ(c.local_key, s.remote_key);
+}
+
+TEST(DtlsTransport, ClientGivesUpWithAReasonWhenNobodyAnswers) {
+  Endpoint client_end;
+  DtlsTransport client(client_end.context,
+                       {.role = Role::kClient, .initial_retransmit = 20ms, .max_retransmit = 20ms});
+  DtlsTransport nobody(client_end.context, {.role = Role::kServer});
+  Link link(client, nobody);
+  client.start(link.now);
+  int retransmissions = 0;
+  for (int i = 0; i < 40 && client.state() == State::kConnecting; ++i) {
+    while (client.poll_datagram()) {
+    }
+    fire_timer(client, link);
+    if (client.has_datagram()) ++retransmissions;
+  }
+  ASSERT_EQ(client.state(), State::kFailed);
+  EXPECT_GE(retransmissions, 5);
+  const auto e = client.poll_event();
+  ASSERT_TRUE(e.has_value());
+  EXPECT_NE(std::get<Failed>(*e).reason.find("timed out"), std::string::npos) << std::get<Failed>(*e).reason;
+  EXPECT_FALSE(client.poll_timeout().has_value());
 }
 
 TEST(DtlsTransport, NothingHappensBeforeTheDeadline) {
