@@ -347,6 +347,7 @@ void Room::collect_closed() {
       if (c->transport == t) consumers.push_back(c.get());
     }
     for (Consumer* c : consumers) remove_consumer(c);
+    if (on_removed_) on_removed_(*t);
     transports_.erase(it);
   }
 }

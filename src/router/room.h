@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,6 +68,12 @@ class Room : public WebRtcTransport::Listener {
   Room& operator=(const Room&) = delete;
 
   const std::string& id() const { return id_; }
+
+  // Told about every transport just before it is destroyed (the worker unregisters it from the
+  // UDP mux and from its id maps).
+  void set_on_transport_removed(std::function<void(const WebRtcTransport&)> fn) {
+    on_removed_ = std::move(fn);
+  }
 
   // Takes ownership; the room becomes the transport's listener.
   WebRtcTransport& add_transport(std::unique_ptr<WebRtcTransport> transport);
@@ -152,6 +159,7 @@ class Room : public WebRtcTransport::Listener {
   std::map<std::string, std::unique_ptr<Consumer>> consumers_;
   std::map<RouteKey, Route> routes_;  // incoming SSRC (media or RTX) or consumer SSRC on a transport
   std::vector<std::string> closed_;
+  std::function<void(const WebRtcTransport&)> on_removed_;
   TimePoint last_report_{};
   std::int64_t ntp_base_us_ = 0;
   TimePoint steady_base_{};

@@ -1,0 +1,268 @@
+#include "router/router.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "crypto/certificate.h"
+#include "crypto/random.h"
+#include "router/worker.h"
+
+namespace umbra::router {
+
+using namespace umbra::server;
+
+namespace {
+
+std::string random_id(std::string_view prefix) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(crypto::random_u64()));
+  return std::string(prefix) + buf;
+}
+
+std::uint32_t random_ssrc() {
+  return static_cast<std::uint32_t>(crypto::random_u64()) | 1u;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// RFC 8445 section 5.1.2.1 for our single host candidate (type preference 126).
+constexpr std::uint32_t kHostPriority = (126u << 24) | (65535u << 8) | 255u;
+
+}  // namespace
+
+Router::Router(const RouterOptions& options, const crypto::Certificate& certificate,
+               ControlPoster post_to_control)
+    : options_(options), post_(std::move(post_to_control)) {
+  auto dtls = std::make_shared<const rtc::dtls::DtlsContext>(certificate);
+  fingerprint_ = dtls->fingerprint_sha256();
+  const unsigned n = std::max(1u, options.workers);
+  for (unsigned i = 0; i < n; ++i) {
+    WorkerOptions wo;
+    wo.listen_ip = options.listen_ip;
+    wo.port = options.rtc_port == 0 ? 0 : static_cast<std::uint16_t>(options.rtc_port + i);
+    wo.rtp_dump_dir = options.rtp_dump_dir;
+    workers_.push_back(std::make_unique<Worker>(static_cast<int>(i), wo, dtls));
+  }
+  for (auto& w : workers_) w->start();
+}
+
+Router::~Router() {
+  for (auto& w : workers_) w->stop();
+}
+
+std::vector<std::uint16_t> Router::ports() const {
+  std::vector<std::uint16_t> out;
+  for (const auto& w : workers_) out.push_back(w->port());
+  return out;
+}
+
+template <class T>
+void Router::complete(RouterCallback<T> done, RouterOutcome<T> outcome) {
+  if (!done) return;
+  post_([done = std::move(done), outcome = std::move(outcome)]() mutable { done(std::move(outcome)); });
+}
+
+template <class T>
+void Router::fail(RouterCallback<T> done, std::string code, std::string message) {
+  complete(std::move(done), RouterOutcome<T>{std::nullopt, RouterError{std::move(code), std::move(message)}});
+}
+
+Worker* Router::worker_for_room(const std::string& room_id) {
+  const auto it = room_workers_.find(room_id);
+  if (it != room_workers_.end()) return it->second;
+  Worker* best = workers_.front().get();
+  for (const auto& w : workers_) {
+    if (rooms_per_worker_[w.get()] < rooms_per_worker_[best]) best = w.get();
+  }
+  room_workers_[room_id] = best;
+  ++rooms_per_worker_[best];
+  return best;
+}
+
+Worker* Router::worker_of(const std::map<std::string, Worker*>& map, const std::string& id) const {
+  const auto it = map.find(id);
+  return it == map.end() ? nullptr : it->second;
+}
+
+void Router::create_transport(const TransportOptions& options, RouterCallback<TransportInfo> done) {
+  const std::string id = random_id("tr-");
+  Worker* worker = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_for_room(options.room_id);
+    transport_workers_[id] = worker;
+    transport_rooms_[id] = options.room_id;
+  }
+  const std::string ip = options_.announced_ip.empty() ? options_.listen_ip : options_.announced_ip;
+  worker->post([this, worker, id, room_id = options.room_id, ip, done = std::move(done)]() mutable {
+    WebRtcTransport& t = worker->create_transport(room_id, id);
+    TransportInfo info;
+    info.transport_id = id;
+    info.ice_ufrag = t.ice_credentials().ufrag;
+    info.ice_pwd = t.ice_credentials().pwd;
+    info.candidates.push_back({"1", ip, worker->port(), "udp", kHostPriority, "host"});
+    info.fingerprints.push_back({"sha-256", fingerprint_});
+    complete(std::move(done), RouterOutcome<TransportInfo>{std::move(info), {}});
+  });
+}
+
+void Router::connect_transport(const std::string& transport_id, const DtlsParameters& dtls,
+                               RouterCallback<RouterDone> done) {
+  Worker* worker = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_of(transport_workers_, transport_id);
+  }
+  if (worker == nullptr) return fail(std::move(done), "transport_not_found", "no transport " + transport_id);
+  // The router is always the DTLS server (a=setup:passive); the peer must be the client.
+  if (dtls.role == "server") {
+    return fail(std::move(done), "dtls_role_unsupported", "the router is always the DTLS server");
+  }
+  const auto fp = std::find_if(dtls.fingerprints.begin(), dtls.fingerprints.end(),
+                               [](const DtlsFingerprint& f) { return lower(f.algorithm) == "sha-256"; });
+  const DtlsFingerprint* chosen = fp != dtls.fingerprints.end() ? &*fp
+                                  : dtls.fingerprints.empty()   ? nullptr
+                                                                : &dtls.fingerprints.front();
+  if (chosen == nullptr) return fail(std::move(done), "dtls_fingerprint_missing", "no DTLS fingerprint");
+  worker->post([this, worker, transport_id, alg = lower(chosen->algorithm), value = chosen->value,
+                done = std::move(done)]() mutable {
+    Room* room = worker->room_of_transport(transport_id);
+    WebRtcTransport* t = room != nullptr ? room->transport(transport_id) : nullptr;
+    if (t == nullptr) return fail(std::move(done), "transport_not_found", "transport closed");
+    auto connected = t->connect(alg, value, Clock::now());
+    if (!connected) return fail(std::move(done), "dtls_parameters_invalid", connected.error());
+    complete(std::move(done), RouterOutcome<RouterDone>{RouterDone{}, {}});
+  });
+}
+
+void Router::produce(const std::string& transport_id, const ProduceOptions& options,
+                     RouterCallback<ProducerInfo> done) {
+  if (options.rtp.codecs.empty()) return fail(std::move(done), "codec_unsupported", "no codec");
+  if (options.rtp.encodings.empty() || options.rtp.encodings.front().ssrc == 0) {
+    return fail(std::move(done), "ssrc_required",
+                "the router needs the stream's SSRC (no rid-only simulcast yet)");
+  }
+  const RtpCodec& codec = options.rtp.codecs.front();
+  const RtpEncoding& encoding = options.rtp.encodings.front();
+  ProducerParams params;
+  params.kind = options.kind == "audio" ? MediaKind::kAudio : MediaKind::kVideo;
+  params.ssrc = encoding.ssrc;
+  params.rtx_ssrc = encoding.rtx_ssrc;
+  params.payload_type = codec.payload_type;
+  params.rtx_payload_type = codec.rtx_payload_type.value_or(0);
+  params.clock_rate =
+      codec.clock_rate == 0 ? (params.kind == MediaKind::kAudio ? 48000 : 90000) : codec.clock_rate;
+  params.vp8 = lower(codec.mime_type) == "video/vp8";
+
+  const std::string id = random_id("pr-");
+  Worker* worker = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_of(transport_workers_, transport_id);
+    if (worker != nullptr)
+      producers_[id] = ProducerRecord{transport_rooms_[transport_id], options.kind, options.rtp};
+  }
+  if (worker == nullptr) return fail(std::move(done), "transport_not_found", "no transport " + transport_id);
+  worker->post([this, worker, transport_id, id, params, done = std::move(done)]() mutable {
+    Room* room = worker->room_of_transport(transport_id);
+    if (room == nullptr) return fail(std::move(done), "transport_not_found", "transport closed");
+    auto added = room->add_producer(transport_id, id, params);
+    if (!added) return fail(std::move(done), "produce_failed", added.error());
+    complete(std::move(done), RouterOutcome<ProducerInfo>{ProducerInfo{id}, {}});
+  });
+}
+
+void Router::consume(const std::string& transport_id, const ConsumeOptions& options,
+                     RouterCallback<ConsumerInfo> done) {
+  const std::string id = random_id("co-");
+  Worker* worker = nullptr;
+  ProducerRecord record;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_of(transport_workers_, transport_id);
+    const auto p = producers_.find(options.producer_id);
+    if (worker == nullptr)
+      return fail(std::move(done), "transport_not_found", "no transport " + transport_id);
+    if (p == producers_.end() || p->second.room_id != transport_rooms_[transport_id]) {
+      return fail(std::move(done), "producer_not_found",
+                  "no producer " + options.producer_id + " in this room");
+    }
+    record = p->second;
+    consumer_workers_[id] = worker;
+  }
+  ConsumerInfo info;
+  info.consumer_id = id;
+  info.kind = record.kind;
+  info.rtp = record.rtp;
+  info.rtp.cname = "umbra";
+  const RtpCodec& codec = info.rtp.codecs.front();
+  RtpEncoding encoding;
+  encoding.ssrc = random_ssrc();
+  if (codec.rtx_payload_type) encoding.rtx_ssrc = random_ssrc();
+  info.rtp.encodings = {encoding};
+  ConsumerRtpParams params;
+  params.ssrc = encoding.ssrc;
+  params.payload_type = codec.payload_type;
+  params.rtx_ssrc = encoding.rtx_ssrc;
+  params.rtx_payload_type = codec.rtx_payload_type.value_or(0);
+
+  worker->post([this, worker, transport_id, id, producer_id = options.producer_id, paused = options.paused,
+                params, info = std::move(info), done = std::move(done)]() mutable {
+    Room* room = worker->room_of_transport(transport_id);
+    if (room == nullptr) return fail(std::move(done), "transport_not_found", "transport closed");
+    auto added = room->add_consumer(transport_id, id, producer_id, params, paused, Clock::now());
+    if (!added) return fail(std::move(done), "consume_failed", added.error());
+    worker->note_consumer(id, room->id());
+    complete(std::move(done), RouterOutcome<ConsumerInfo>{std::move(info), {}});
+  });
+}
+
+void Router::set_consumer_paused(const std::string& consumer_id, bool paused) {
+  Worker* worker = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_of(consumer_workers_, consumer_id);
+  }
+  if (worker == nullptr) return;
+  worker->post([worker, consumer_id, paused] {
+    if (Room* room = worker->room_of_consumer(consumer_id))
+      (void)room->set_consumer_paused(consumer_id, paused);
+  });
+}
+
+void Router::close_transport(const std::string& transport_id) {
+  Worker* worker = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_of(transport_workers_, transport_id);
+    transport_workers_.erase(transport_id);
+    transport_rooms_.erase(transport_id);
+  }
+  if (worker == nullptr) return;
+  worker->post([worker, transport_id] {
+    if (Room* room = worker->room_of_transport(transport_id)) room->close_transport(transport_id);
+  });
+}
+
+RouterStats Router::stats() const {
+  RouterStats s;
+  for (const auto& w : workers_) {
+    const WorkerCounters& c = w->counters();
+    s.transports += c.transports;
+    s.producers += c.producers;
+    s.consumers += c.consumers;
+    s.packets_in += c.packets_in;
+    s.packets_out += c.packets_out;
+    s.bytes_in += c.bytes_in;
+    s.bytes_out += c.bytes_out;
+    s.packets_lost += c.packets_lost;
+  }
+  return s;
+}
+
+}  // namespace umbra::router

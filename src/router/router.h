@@ -1,0 +1,86 @@
+// The media router behind the control plane's MediaRouter interface (server/media_router.h).
+//
+// Thread-safe facade over the workers: each call is posted to the worker of the room it concerns
+// and its completion is handed to `post_to_control`, which runs it on the control-plane thread
+// (as the interface promises). Rooms are placed on the worker with the fewest rooms when their
+// first transport is created and stay there. The facade keeps only the id -> worker maps and the
+// producers' RTP parameters (to describe consumers), under one mutex never held on the packet path.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "server/media_router.h"
+
+namespace umbra::crypto {
+class Certificate;
+}
+
+namespace umbra::router {
+
+class Worker;
+
+struct RouterOptions {
+  std::string listen_ip = "127.0.0.1";
+  std::uint16_t rtc_port = 7881;  // worker i listens on rtc_port + i; 0 = ephemeral ports (tests)
+  unsigned workers = 1;
+  std::string announced_ip;  // the address put in ICE candidates; empty = listen_ip
+  std::string rtp_dump_dir;  // `--rtp-dump DIR`
+};
+
+using ControlPoster = std::function<void(std::function<void()>)>;
+
+class Router final : public server::MediaRouter {
+ public:
+  // Binds every worker's socket and starts their threads; throws on a port in use.
+  Router(const RouterOptions& options, const crypto::Certificate& certificate, ControlPoster post_to_control);
+  ~Router() override;
+
+  bool available() const override { return true; }
+  void create_transport(const server::TransportOptions& options,
+                        server::RouterCallback<server::TransportInfo> done) override;
+  void connect_transport(const std::string& transport_id, const server::DtlsParameters& dtls,
+                         server::RouterCallback<server::RouterDone> done) override;
+  void produce(const std::string& transport_id, const server::ProduceOptions& options,
+               server::RouterCallback<server::ProducerInfo> done) override;
+  void consume(const std::string& transport_id, const server::ConsumeOptions& options,
+               server::RouterCallback<server::ConsumerInfo> done) override;
+  void set_consumer_paused(const std::string& consumer_id, bool paused) override;
+  void close_transport(const std::string& transport_id) override;
+  server::RouterStats stats() const override;
+
+  std::vector<std::uint16_t> ports() const;
+
+ private:
+  struct ProducerRecord {
+    std::string room_id;
+    std::string kind;
+    server::RtpParameters rtp;
+  };
+  Worker* worker_for_room(const std::string& room_id);
+  Worker* worker_of(const std::map<std::string, Worker*>& map, const std::string& id) const;
+  template <class T>
+  void complete(server::RouterCallback<T> done, server::RouterOutcome<T> outcome);
+  template <class T>
+  void fail(server::RouterCallback<T> done, std::string code, std::string message);
+
+  RouterOptions options_;
+  ControlPoster post_;
+  std::string fingerprint_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Worker*> room_workers_;
+  std::map<Worker*, std::size_t> rooms_per_worker_;
+  std::map<std::string, Worker*> transport_workers_;
+  std::map<std::string, std::string> transport_rooms_;
+  std::map<std::string, Worker*> consumer_workers_;
+  std::map<std::string, ProducerRecord> producers_;
+};
+
+}  // namespace umbra::router

@@ -1,0 +1,173 @@
+#include "router/worker.h"
+
+#include <boost/asio/post.hpp>
+#include <filesystem>
+
+#include "common/log.h"
+
+namespace umbra::router {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(5);
+
+rtc::stun::Address to_stun(const udp::endpoint& e) {
+  const auto a = e.address();
+  if (a.is_v4()) return rtc::stun::Address::ipv4(a.to_v4().to_bytes(), e.port());
+  return rtc::stun::Address::ipv6(a.to_v6().to_bytes(), e.port());
+}
+
+udp::endpoint to_endpoint(const rtc::stun::Address& a) {
+  if (a.family == rtc::stun::Address::Family::kIpv4) {
+    return {asio::ip::address_v4({a.ip[0], a.ip[1], a.ip[2], a.ip[3]}), a.port};
+  }
+  return {asio::ip::address_v6(a.ip), a.port};
+}
+
+}  // namespace
+
+Worker::Worker(int index, const WorkerOptions& options, std::shared_ptr<const rtc::dtls::DtlsContext> dtls)
+    : index_(index), options_(options), dtls_(std::move(dtls)), socket_(io_), timer_(io_) {
+  const udp::endpoint bind(asio::ip::make_address(options.listen_ip), options.port);
+  socket_.open(bind.protocol());
+  socket_.bind(bind);
+  port_ = socket_.local_endpoint().port();
+}
+
+Worker::~Worker() {
+  stop();
+}
+
+void Worker::start() {
+  receive();
+  tick();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void Worker::stop() {
+  if (!thread_.joinable()) return;
+  io_.stop();
+  thread_.join();
+}
+
+void Worker::post(std::function<void()> fn) {
+  asio::post(io_, std::move(fn));
+}
+
+void Worker::receive() {
+  socket_.async_receive_from(asio::buffer(buffer_), sender_,
+                             [this](boost::system::error_code ec, std::size_t n) {
+                               if (ec == asio::error::operation_aborted) return;
+                               if (!ec) {
+                                 const auto from = to_stun(sender_);
+                                 const MutableByteSpan datagram(buffer_.data(), n);
+                                 WebRtcTransport* t = mux_.route(datagram, from);
+                                 if (t != nullptr && t->handle_datagram(datagram, from, Clock::now()))
+                                   mux_.learn(from, *t);
+                               }
+                               receive();
+                             });
+}
+
+void Worker::send(const rtc::stun::Address& to, ByteSpan datagram) {
+  boost::system::error_code ec;
+  socket_.send_to(asio::buffer(datagram.data(), datagram.size()), to_endpoint(to), 0, ec);
+  // UDP: a full socket buffer or an unreachable peer loses this one datagram, like the network would.
+  if (ec) ++send_errors_;
+}
+
+void Worker::tick() {
+  const TimePoint now = Clock::now();
+  for (auto it = rooms_.begin(); it != rooms_.end();) {
+    it->second->handle_timeout(now);
+    it = it->second->empty() ? rooms_.erase(it) : std::next(it);
+  }
+  publish_counters();
+  timer_.expires_after(kTick);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) tick();
+  });
+}
+
+void Worker::publish_counters() {
+  RoomStats sum;
+  for (const auto& [id, room] : rooms_) {
+    const RoomStats s = room->stats();
+    sum.transports += s.transports;
+    sum.producers += s.producers;
+    sum.consumers += s.consumers;
+    sum.packets_in += s.packets_in;
+    sum.packets_out += s.packets_out + s.rtx_sent;
+    sum.bytes_in += s.bytes_in;
+    sum.bytes_out += s.bytes_out;
+    sum.packets_lost += s.packets_lost;
+    sum.dropped_malformed += s.dropped_malformed;
+  }
+  // Rooms come and go, so per-room totals are folded in as they are now; a closed room's
+  // history leaves the totals (the stats are a live view, not an audit log).
+  counters_.transports = sum.transports;
+  counters_.producers = sum.producers;
+  counters_.consumers = sum.consumers;
+  counters_.packets_in = sum.packets_in;
+  counters_.packets_out = sum.packets_out;
+  counters_.bytes_in = sum.bytes_in;
+  counters_.bytes_out = sum.bytes_out;
+  counters_.packets_lost = sum.packets_lost;
+  counters_.datagrams_malformed = sum.dropped_malformed;
+  counters_.datagrams_unroutable = mux_.unroutable();
+}
+
+Room& Worker::room(const std::string& room_id) {
+  auto& slot = rooms_[room_id];
+  if (!slot) {
+    slot = std::make_unique<Room>(room_id);
+    slot->set_on_transport_removed([this](const WebRtcTransport& t) {
+      mux_.remove(t);
+      transport_rooms_.erase(t.id());
+    });
+  }
+  return *slot;
+}
+
+Room* Worker::room_of_transport(const std::string& transport_id) {
+  const auto it = transport_rooms_.find(transport_id);
+  if (it == transport_rooms_.end()) return nullptr;
+  const auto room = rooms_.find(it->second);
+  return room == rooms_.end() ? nullptr : room->second.get();
+}
+
+Room* Worker::room_of_consumer(const std::string& consumer_id) {
+  const auto it = consumer_rooms_.find(consumer_id);
+  if (it == consumer_rooms_.end()) return nullptr;
+  const auto room = rooms_.find(it->second);
+  return room == rooms_.end() ? nullptr : room->second.get();
+}
+
+WebRtcTransport& Worker::create_transport(const std::string& room_id, const std::string& transport_id) {
+  const TimePoint now = Clock::now();
+  auto transport = std::make_unique<WebRtcTransport>(
+      transport_id, dtls_, [this](const rtc::stun::Address& to, ByteSpan d) { send(to, d); }, now);
+  if (!options_.rtp_dump_dir.empty()) {
+    const auto path = (std::filesystem::path(options_.rtp_dump_dir) / (transport_id + ".pcap")).string();
+    auto file = PcapFile::create(path);
+    if (file) {
+      PcapEndpoint local;
+      const auto ip = socket_.local_endpoint().address();
+      if (ip.is_v4()) local.ip = ip.to_v4().to_bytes();
+      local.port = port_;
+      transport->set_rtp_dump(std::move(*file), local, now);
+    } else {
+      log::warn("router", "rtp dump disabled for transport",
+                {{"transport", transport_id}, {"error", file.error()}});
+    }
+  }
+  WebRtcTransport& t = room(room_id).add_transport(std::move(transport));
+  mux_.add(t);
+  transport_rooms_[transport_id] = room_id;
+  return t;
+}
+
+}  // namespace umbra::router

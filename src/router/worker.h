@@ -1,0 +1,98 @@
+// One router worker: a thread running its own Boost.Asio io_context, one UDP socket (one port),
+// the UDP mux, and the rooms pinned to it. Nothing here is shared with other workers; the only
+// way in from another thread is post(), so the packet path takes no lock (the mediasoup model).
+//
+// Time: a 5 ms tick drives every room's handle_timeout (NACK retries, keyframe requests, RTCP
+// reports, DTLS retransmissions, ICE consent), which keeps the sans-IO cores free of timers.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "router/room.h"
+#include "router/udp_mux.h"
+#include "rtc/dtls/dtls_context.h"
+
+namespace umbra::router {
+
+struct WorkerOptions {
+  std::string listen_ip = "127.0.0.1";
+  std::uint16_t port = 0;    // 0: an ephemeral port (tests)
+  std::string rtp_dump_dir;  // `--rtp-dump`: empty for none
+};
+
+// Counters a worker publishes for other threads (the Router's stats()).
+struct WorkerCounters {
+  std::atomic<std::uint64_t> transports{0};
+  std::atomic<std::uint64_t> producers{0};
+  std::atomic<std::uint64_t> consumers{0};
+  std::atomic<std::uint64_t> packets_in{0};
+  std::atomic<std::uint64_t> packets_out{0};
+  std::atomic<std::uint64_t> bytes_in{0};
+  std::atomic<std::uint64_t> bytes_out{0};
+  std::atomic<std::uint64_t> packets_lost{0};
+  std::atomic<std::uint64_t> datagrams_unroutable{0};
+  std::atomic<std::uint64_t> datagrams_malformed{0};
+};
+
+class Worker {
+ public:
+  // Binds the socket (throws boost::system::system_error if the port is taken).
+  Worker(int index, const WorkerOptions& options, std::shared_ptr<const rtc::dtls::DtlsContext> dtls);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();
+  void stop();
+
+  int index() const { return index_; }
+  std::uint16_t port() const { return port_; }
+  const WorkerCounters& counters() const { return counters_; }
+
+  // Runs fn on the worker thread.
+  void post(std::function<void()> fn);
+
+  // The following run on the worker thread only.
+  Room& room(const std::string& room_id);
+  Room* room_of_transport(const std::string& transport_id);
+  Room* room_of_consumer(const std::string& consumer_id);
+  WebRtcTransport& create_transport(const std::string& room_id, const std::string& transport_id);
+  void note_consumer(const std::string& consumer_id, const std::string& room_id) {
+    consumer_rooms_[consumer_id] = room_id;
+  }
+
+ private:
+  void receive();
+  void tick();
+  void send(const rtc::stun::Address& to, ByteSpan datagram);
+  void publish_counters();
+
+  int index_;
+  WorkerOptions options_;
+  std::shared_ptr<const rtc::dtls::DtlsContext> dtls_;
+  boost::asio::io_context io_;
+  boost::asio::ip::udp::socket socket_;
+  boost::asio::steady_timer timer_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+
+  UdpMux mux_;
+  std::map<std::string, std::unique_ptr<Room>> rooms_;
+  std::map<std::string, std::string> transport_rooms_;
+  std::map<std::string, std::string> consumer_rooms_;
+  std::array<std::uint8_t, 65536> buffer_{};
+  boost::asio::ip::udp::endpoint sender_;
+  std::uint64_t send_errors_ = 0;
+  WorkerCounters counters_;
+};
+
+}  // namespace umbra::router

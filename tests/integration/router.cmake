@@ -1,0 +1,7 @@
+# The media router on real UDP sockets on loopback, driven by native peers (src/client) through the
+# same MediaRouter interface the server uses (owned by the router's authors).
+file(GLOB UMBRA_ROUTER_INTEGRATION_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/router_*_test.cpp)
+if(UMBRA_ROUTER_INTEGRATION_TESTS AND TARGET umbra_router AND TARGET umbra_client)
+  umbra_test(umbra_router_integration_test SOURCES ${UMBRA_ROUTER_INTEGRATION_TESTS}
+    DEPS umbra_router umbra_client)
+endif()
