@@ -21,11 +21,11 @@ bool walk_extensions(ExtensionProfile profile, ByteSpan data, F&& on) {
     std::uint8_t id = 0;
     std::size_t length = 0;
     if (profile == ExtensionProfile::kOneByte) {
-      if (b == 0) {  // padding byte (section 4.2)
+      id = static_cast<std::uint8_t>(b >> 4);
+      if (id == 0) {  // padding byte (section 4.2); like libwebrtc, its length nibble is ignored
         ++pos;
         continue;
       }
-      id = static_cast<std::uint8_t>(b >> 4);
       // ID 15 is reserved: "stop parsing" (section 4.2).
       if (id == 15) return true;
       length = (b & 0x0Fu) + 1u;
