@@ -43,9 +43,8 @@ long datagram_ctrl(BIO* bio, int cmd, long /*num*/, void* /*ptr*/) {
       const auto* queue = queue_of(bio);
       return queue->empty() ? 0 : static_cast<long>(queue->front().size());
     }
-    case BIO_CTRL_WPENDING: return 0;
-    // No IP/UDP headers are counted: the MTU set on the SSL is already the UDP payload budget.
-    case BIO_CTRL_DGRAM_GET_MTU_OVERHEAD: return 0;
+    // Everything else reports 0: nothing pending to write, and no IP/UDP header overhead
+    // (BIO_CTRL_DGRAM_GET_MTU_OVERHEAD), since the MTU set on the SSL is already the UDP payload budget.
     default: return 0;
   }
 }

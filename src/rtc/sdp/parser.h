@@ -20,7 +20,7 @@ struct SdpError {
 std::string to_string(const SdpError& e);
 
 // Inputs longer than this are refused before any parsing (a browser offer is a few kilobytes).
-inline constexpr std::size_t kMaxSdpSize = 256 * 1024;
+inline constexpr std::size_t kMaxSdpSize = std::size_t{256} * 1024;
 
 Result<SessionDescription, SdpError> parse(std::string_view text);
 

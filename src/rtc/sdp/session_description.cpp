@@ -93,7 +93,7 @@ void write_media(Writer& w, const MediaDescription& m) {
       if (c.channels) v += "/" + std::to_string(*c.channels);
       w.attr("rtpmap", v);
     }
-    for (const auto& fb : c.rtcp_fb) w.attr("rtcp-fb", pt + " " + fb);
+    for (const auto& fb : c.rtcp_fb) w.attr("rtcp-fb", std::string(pt).append(" ").append(fb));
     if (!c.fmtp.empty()) w.attr("fmtp", pt + " " + c.fmtp);
   }
   for (const auto& r : m.rids) {

@@ -41,10 +41,10 @@ Bytes derive(const crypto::AesCtr& prf, ByteSpan master_salt, Label label, std::
 // is too short to hold it.
 std::size_t rtp_header_size(ByteSpan packet) {
   if (packet.size() < kRtpHeaderSize) return 0;
-  std::size_t size = kRtpHeaderSize + 4u * (packet[0] & 0x0fu);
+  std::size_t size = kRtpHeaderSize + std::size_t{4} * (packet[0] & 0x0fu);
   if (packet[0] & 0x10u) {
     if (packet.size() < size + 4) return 0;
-    size += 4 + 4u * load_be16(packet.data() + size + 2);
+    size += 4 + std::size_t{4} * load_be16(packet.data() + size + 2);
   }
   return size <= packet.size() ? size : 0;
 }
@@ -146,8 +146,8 @@ Result<std::size_t, SrtpError> GcmTransform::unprotect_rtp(MutableByteSpan packe
   const std::uint32_t ssrc = load_be32(packet.data() + 8);
 
   const auto it = rtp_streams_.find(ssrc);
-  static const ReplayWindow kFresh;
-  const ReplayWindow& window = it == rtp_streams_.end() ? kFresh : it->second.window;
+  static const ReplayWindow fresh_window;
+  const ReplayWindow& window = it == rtp_streams_.end() ? fresh_window : it->second.window;
   std::uint64_t index = 0;
   if (!estimate_index(window, seq, index)) return err(SrtpError::kReplay);
   switch (window.check(index)) {

@@ -45,8 +45,8 @@ class GcmTransform {
   Direction direction_;
   crypto::AesGcm rtp_cipher_;
   crypto::AesGcm rtcp_cipher_;
-  std::uint8_t rtp_salt_[12];
-  std::uint8_t rtcp_salt_[12];
+  std::uint8_t rtp_salt_[12] = {};
+  std::uint8_t rtcp_salt_[12] = {};
   std::unordered_map<std::uint32_t, RtpStream> rtp_streams_;
   std::unordered_map<std::uint32_t, RtcpStream> rtcp_streams_;
 };
