@@ -18,8 +18,10 @@ namespace umbra::crypto {
 class Certificate {
  public:
   // Generates a key pair and a self-signed certificate valid from one day ago (clock skew) for
-  // `validity_days`. Throws std::runtime_error if OpenSSL fails (start-up only).
-  static Certificate generate(std::string_view common_name = "umbra", int validity_days = 30);
+  // `validity_days`. WebRTC peers check only the fingerprint, but a router process can outlive a
+  // browser-style 30-day certificate, so the default is a year. Throws std::runtime_error if OpenSSL
+  // fails (start-up only).
+  static Certificate generate(std::string_view common_name = "umbra", int validity_days = 365);
 
   ~Certificate();
   Certificate(Certificate&&) noexcept;

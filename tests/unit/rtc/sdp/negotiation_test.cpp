@@ -242,3 +242,36 @@ TEST(SubscribeOffer, ChromiumAnswerMakesTheBrowserTheDtlsClient) {
 
 }  // namespace
 }  // namespace umbra::rtc::sdp
+
+namespace umbra::rtc::sdp {
+namespace {
+
+// Hand-written in Firefox's layout (not captured): session-level fingerprint and ice-options, fmtp before
+// rtpmap, extmap directions, "{uuid}" msids, the FID group after its SSRC lines.
+TEST(PublishAnswer, AnswersAFirefoxStyleOffer) {
+  auto offer = parse(fixture("firefox_style_publish_offer.sdp"));
+  ASSERT_TRUE(offer.ok()) << to_string(offer.error());
+  EXPECT_EQ(offer->media[0].extmaps[1].direction, Direction::kRecvOnly);
+  EXPECT_FALSE(offer->media[0].fingerprint.has_value());
+  EXPECT_EQ(offer->media[1].rtx_ssrc_for(1706593284u), 3128907765u);
+  // fmtp lines came before their rtpmap; both ended up on the same codec.
+  EXPECT_EQ(offer->media[1].find_codec(126)->fmtp_value("packetization-mode"), "1");
+  EXPECT_EQ(offer->media[1].find_codec(126)->name, "H264");
+
+  auto remote = remote_transport(*offer);
+  ASSERT_TRUE(remote.ok()) << to_string(remote.error());
+  EXPECT_EQ(remote->fingerprint[0], 0x5B);  // inherited from the session level
+  EXPECT_EQ(remote->ice_ufrag, "9f8e7d6c");
+
+  auto answer = answer_publish_offer(*offer, local());
+  ASSERT_TRUE(answer.ok()) << to_string(answer.error());
+  EXPECT_EQ(codec_names(answer->media[0]), (std::vector<std::string>{"opus/109"}));
+  // H.264 97 is packetization-mode 0 (the default when absent) and is not chosen.
+  EXPECT_EQ(codec_names(answer->media[1]),
+            (std::vector<std::string>{"VP8/120", "rtx/124", "H264/126", "rtx/127"}));
+  EXPECT_EQ(answer->media[1].direction, Direction::kRecvOnly);
+  EXPECT_TRUE(parse(to_string(*answer)).ok());
+}
+
+}  // namespace
+}  // namespace umbra::rtc::sdp
