@@ -126,6 +126,26 @@ TEST_F(DtlsTransportTest, DatagramsNeverExceedTheMtu) {
   EXPECT_LE(largest, 1200u);
 }
 
+TEST(DtlsTransport, SmallMtuFragmentsTheFlightsAndStillConnects) {
+  Endpoint client_end;
+  Endpoint server_end;
+  DtlsTransport client(client_end.context, {.role = Role::kClient, .mtu = 400});
+  DtlsTransport server(server_end.context, {.role = Role::kServer, .mtu = 400});
+  client.set_remote_fingerprint(crypto::Hash::kSha256, server_end.certificate.fingerprint());
+  server.set_remote_fingerprint(crypto::Hash::kSha256, client_end.certificate.fingerprint());
+  Link link(client, server);
+  std::size_t largest = 0;
+  link.drop = [&](int, const Bytes& d) {
+    largest = std::max(largest, d.size());
+    return false;
+  };
+  client.start(link.now);
+  link.shuttle();
+  EXPECT_EQ(client.state(), State::kConnected);
+  EXPECT_EQ(server.state(), State::kConnected);
+  EXPECT_LE(largest, 400u);
+}
+
 TEST_F(DtlsTransportTest, WrongFingerprintFailsTheHandshakeOnBothSides) {
   client_.set_remote_fingerprint(crypto::Hash::kSha256, server_end_.certificate.fingerprint());
   Endpoint stranger;
