@@ -69,7 +69,7 @@ describe('resume and restart', { skip: skip ?? false }, () => {
     );
   });
 
-  test('after a server restart the session is still there and participants can rejoin', async () => {
+  test('after a server restart the session is still there and participants can rejoin', async (t) => {
     for (const page of [alice, bob]) await page.evaluate(() => (T.restartMark = Date.now()));
     await server.restart();
     // The REST API still knows the session.
@@ -85,6 +85,7 @@ describe('resume and restart', { skip: skip ?? false }, () => {
       });
     }
     const states = await Promise.all([alice, bob].map((p) => p.evaluate(() => T.session.state)));
+    t.diagnostic(`after the restart: alice ${states[0]}, bob ${states[1]} (disconnected = resume refused, rejoined with the token)`);
     for (const [i, page] of [alice, bob].entries()) {
       if (states[i] === 'disconnected') {
         const name = i === 0 ? 'alice' : 'bob';
