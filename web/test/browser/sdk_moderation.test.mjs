@@ -66,6 +66,20 @@ describe('moderation and roles', { skip: skip ?? false }, () => {
     assert.equal(result.code, 'forbidden');
   });
 
+  test('a publisheronly token cannot subscribe and gets PermissionDeniedError', async () => {
+    const page = await openSdkPage(browser, server.url);
+    const token = await server.createToken(sessionId, 'publisheronly', 'camera-only');
+    await page.evaluate(([s, t]) => T.join(s, t), [sessionId, token]);
+    await waitInPage(page, (id) => T.session.getStream(id) !== undefined, pubStream, { what: 'sees the stream' });
+    const result = await page.evaluate((id) => T.attempt(() => T.subscribe(id)), pubStream);
+    assert.equal(result.ok, false);
+    assert.equal(result.name, 'PermissionDeniedError');
+    // …but it can publish.
+    assert.match(await page.evaluate(() => T.publish({ name: 'camera-only' })), /^str_/);
+    await page.evaluate(() => T.session.disconnect());
+    await page.close();
+  });
+
   test('a publisher cannot force-mute or force-disconnect', async () => {
     const mute = await pub.evaluate((id) => T.attempt(() => T.session.forceMuteStream(id)), pubStream);
     assert.equal(mute.name, 'PermissionDeniedError');
