@@ -186,6 +186,11 @@ export class Session extends Emitter<AllSessionEvents> {
     try {
       channel = await this.#openChannel();
       const joined = await channel.request('join', { token, sdk: { name: 'umbra-js', version: SDK_VERSION } });
+      if (this.#state !== 'connecting') {
+        // disconnect() was called while joining: leave at once instead of lingering for the resume window.
+        await channel.request('leave', {}, 3000).catch(() => {});
+        throw new UmbraError('NotConnectedError', 'disconnect() was called while connecting');
+      }
       const info = parseSessionInfo(joined['session'], this.sessionId);
       if (info.sessionId !== this.sessionId) {
         throw new UmbraError(
