@@ -50,6 +50,7 @@ Outcome umbra(const std::vector<std::string>& args, const std::string& input) {
   std::vector<std::string> argv_storage{UMBRA_CLI_PATH};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_storage.size() + 1);
   for (std::string& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
 
@@ -68,9 +69,7 @@ Outcome umbra(const std::vector<std::string>& args, const std::string& input) {
   posix_spawn_file_actions_destroy(&actions);
   run.out = trim(slurp(out_path));
   run.err = trim(slurp(err_path));
-  std::remove(in_path.c_str());
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
+  for (const std::string& path : {in_path, out_path, err_path}) (void)std::remove(path.c_str());
   return run;
 }
 
@@ -79,9 +78,9 @@ std::string str(const nlohmann::json& j) {
 }
 
 std::string hex48(std::uint64_t sender) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(sender));
-  return text;
+  std::ostringstream text;
+  text << std::hex << sender;
+  return text.str();
 }
 
 const nlohmann::json& e2ee_vectors() {

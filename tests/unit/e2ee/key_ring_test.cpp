@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
 #include "e2ee/frame.h"
 #include "e2ee/kid.h"
 #include "e2ee/mismatch_tracker.h"
@@ -248,6 +253,7 @@ TEST_F(Rotation, NewSecretIsReceivedAtOnceButSealedOnlyAfterTheSwitchDelay) {
 TEST_F(Rotation, PreviousSecretStillOpensForTenSecondsAfterTheSwitchThenNot) {
   // Frames Bob sealed under A before he switched, delivered late to Carol.
   std::vector<Bytes> late;
+  late.reserve(3);
   for (int i = 0; i < 3; ++i) late.push_back(frame_from_bob(t0));
 
   carol.set_session_secret(secret_b(), t0);  // switch at 2 s, A kept until 12 s
