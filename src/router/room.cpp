@@ -113,8 +113,8 @@ void Room::on_connected(WebRtcTransport& transport) {
   }
 }
 
-void Room::on_closed(WebRtcTransport& transport, std::string_view) {
-  closed_.push_back(transport.id());
+void Room::on_closed(WebRtcTransport& transport, std::string_view reason) {
+  closed_.emplace_back(transport.id(), std::string(reason));
 }
 
 void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimePoint now) {
@@ -333,7 +333,7 @@ void Room::remove_producer(Producer* producer) {
 
 void Room::collect_closed() {
   // Removal waits until no transport callback is on the stack.
-  for (const std::string& id : std::exchange(closed_, {})) {
+  for (const auto& [id, reason] : std::exchange(closed_, {})) {
     const auto it = transports_.find(id);
     if (it == transports_.end()) continue;
     const WebRtcTransport* t = it->second.get();
@@ -347,7 +347,7 @@ void Room::collect_closed() {
       if (c->transport == t) consumers.push_back(c.get());
     }
     for (Consumer* c : consumers) remove_consumer(c);
-    if (on_removed_) on_removed_(*t);
+    if (on_removed_) on_removed_(*t, reason);
     transports_.erase(it);
   }
 }

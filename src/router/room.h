@@ -71,7 +71,7 @@ class Room : public WebRtcTransport::Listener {
 
   // Told about every transport just before it is destroyed (the worker unregisters it from the
   // UDP mux and from its id maps).
-  void set_on_transport_removed(std::function<void(const WebRtcTransport&)> fn) {
+  void set_on_transport_removed(std::function<void(const WebRtcTransport&, const std::string& reason)> fn) {
     on_removed_ = std::move(fn);
   }
 
@@ -158,8 +158,8 @@ class Room : public WebRtcTransport::Listener {
   std::map<std::string, std::unique_ptr<Producer>> producers_;
   std::map<std::string, std::unique_ptr<Consumer>> consumers_;
   std::map<RouteKey, Route> routes_;  // incoming SSRC (media or RTX) or consumer SSRC on a transport
-  std::vector<std::string> closed_;
-  std::function<void(const WebRtcTransport&)> on_removed_;
+  std::vector<std::pair<std::string, std::string>> closed_;  // transport id, reason
+  std::function<void(const WebRtcTransport&, const std::string&)> on_removed_;
   TimePoint last_report_{};
   std::int64_t ntp_base_us_ = 0;
   TimePoint steady_base_{};

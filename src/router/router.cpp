@@ -249,6 +249,49 @@ void Router::close_transport(const std::string& transport_id) {
   });
 }
 
+void Router::set_on_transport_closed(std::function<void(const std::string&, const std::string&)> fn) {
+  {
+    std::lock_guard lock(mutex_);
+    on_transport_closed_ = std::move(fn);
+  }
+  for (auto& w : workers_) {
+    w->post([this, worker = w.get()] {
+      worker->set_on_transport_closed([this](const std::string& id, const std::string& reason) {
+        std::function<void(const std::string&, const std::string&)> handler;
+        {
+          std::lock_guard lock(mutex_);
+          transport_workers_.erase(id);
+          transport_rooms_.erase(id);
+          handler = on_transport_closed_;
+        }
+        if (handler) post_([handler, id, reason] { handler(id, reason); });
+      });
+    });
+  }
+}
+
+void Router::restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
+                         RouterCallback<TransportInfo> done) {
+  Worker* worker = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_of(transport_workers_, transport_id);
+  }
+  if (worker == nullptr) return fail(std::move(done), "transport_not_found", "no transport " + transport_id);
+  const std::string ip = options_.announced_ip.empty() ? options_.listen_ip : options_.announced_ip;
+  worker->post([this, worker, transport_id, remote_ufrag, ip, done = std::move(done)]() mutable {
+    const auto creds = worker->restart_ice(transport_id, remote_ufrag);
+    if (!creds) return fail(std::move(done), "transport_not_found", "transport closed");
+    TransportInfo info;
+    info.transport_id = transport_id;
+    info.ice_ufrag = creds->ufrag;
+    info.ice_pwd = creds->pwd;
+    info.candidates.push_back({"1", ip, worker->port(), "udp", kHostPriority, "host"});
+    info.fingerprints.push_back({"sha-256", fingerprint_});
+    complete(std::move(done), RouterOutcome<TransportInfo>{std::move(info), {}});
+  });
+}
+
 RouterStats Router::stats() const {
   RouterStats s;
   for (const auto& w : workers_) {

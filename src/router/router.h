@@ -56,6 +56,15 @@ class Router final : public server::MediaRouter {
 
   std::vector<std::uint16_t> ports() const;
 
+  // Beyond the MediaRouter interface (for the server to adopt):
+  // A transport that closed on its own (consent expiry, DTLS failure or close_notify) is
+  // reported here, on the control-plane thread. Set before creating transports.
+  void set_on_transport_closed(
+      std::function<void(const std::string& transport_id, const std::string& reason)> fn);
+  // ICE restart: the answer carries the new ufrag/pwd in TransportInfo (candidates unchanged).
+  void restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
+                   server::RouterCallback<server::TransportInfo> done);
+
  private:
   struct ProducerRecord {
     std::string room_id;
@@ -81,6 +90,7 @@ class Router final : public server::MediaRouter {
   std::map<std::string, std::string> transport_rooms_;
   std::map<std::string, Worker*> consumer_workers_;
   std::map<std::string, ProducerRecord> producers_;
+  std::function<void(const std::string&, const std::string&)> on_transport_closed_;
 };
 
 }  // namespace umbra::router

@@ -221,6 +221,11 @@ void WebRtcTransport::send_datagram(const Address& to, ByteSpan bytes) {
   send_(to, bytes);
 }
 
+const rtc::ice::Credentials& WebRtcTransport::restart_ice(std::string remote_ufrag) {
+  ice_.restart(rtc::ice::generate_credentials(), std::move(remote_ufrag));
+  return ice_.local();
+}
+
 void WebRtcTransport::close(std::string_view reason) {
   if (state_ == State::kClosed) return;
   if (state_ == State::kConnected) {

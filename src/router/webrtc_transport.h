@@ -89,6 +89,10 @@ class WebRtcTransport {
 
   void close(std::string_view reason);
 
+  // ICE restart (RFC 8445 section 9): new local credentials for the answer to the peer's restart
+  // offer; remote_ufrag is the offer's (empty: not known yet). Media keeps flowing meanwhile.
+  const rtc::ice::Credentials& restart_ice(std::string remote_ufrag);
+
  private:
   void on_stun(ByteSpan datagram, const rtc::stun::Address& from, TimePoint now, bool& validated);
   void on_dtls(ByteSpan datagram, const rtc::stun::Address& from, TimePoint now);

@@ -124,9 +124,10 @@ Room& Worker::room(const std::string& room_id) {
   auto& slot = rooms_[room_id];
   if (!slot) {
     slot = std::make_unique<Room>(room_id);
-    slot->set_on_transport_removed([this](const WebRtcTransport& t) {
+    slot->set_on_transport_removed([this](const WebRtcTransport& t, const std::string& reason) {
       mux_.remove(t);
       transport_rooms_.erase(t.id());
+      if (on_transport_closed_) on_transport_closed_(t.id(), reason);
     });
   }
   return *slot;
@@ -137,6 +138,16 @@ Room* Worker::room_of_transport(const std::string& transport_id) {
   if (it == transport_rooms_.end()) return nullptr;
   const auto room = rooms_.find(it->second);
   return room == rooms_.end() ? nullptr : room->second.get();
+}
+
+std::optional<rtc::ice::Credentials> Worker::restart_ice(const std::string& transport_id,
+                                                         std::string remote_ufrag) {
+  Room* r = room_of_transport(transport_id);
+  WebRtcTransport* t = r != nullptr ? r->transport(transport_id) : nullptr;
+  if (t == nullptr) return std::nullopt;
+  const rtc::ice::Credentials creds = t->restart_ice(std::move(remote_ufrag));
+  mux_.add_ufrag(creds.ufrag, *t);
+  return creds;
 }
 
 Room* Worker::room_of_consumer(const std::string& consumer_id) {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -66,6 +67,13 @@ class Worker {
   Room* room_of_transport(const std::string& transport_id);
   Room* room_of_consumer(const std::string& consumer_id);
   WebRtcTransport& create_transport(const std::string& room_id, const std::string& transport_id);
+  // ICE restart: new credentials, routed by the mux from now on.
+  std::optional<rtc::ice::Credentials> restart_ice(const std::string& transport_id, std::string remote_ufrag);
+  // Called on the worker thread when a transport is gone (closed by the peer, consent expiry,
+  // DTLS failure, or close_transport), with the reason.
+  void set_on_transport_closed(std::function<void(const std::string&, const std::string&)> fn) {
+    on_transport_closed_ = std::move(fn);
+  }
   void note_consumer(const std::string& consumer_id, const std::string& room_id) {
     consumer_rooms_[consumer_id] = room_id;
   }
@@ -93,6 +101,7 @@ class Worker {
   boost::asio::ip::udp::endpoint sender_;
   std::uint64_t send_errors_ = 0;
   WorkerCounters counters_;
+  std::function<void(const std::string&, const std::string&)> on_transport_closed_;
 };
 
 }  // namespace umbra::router

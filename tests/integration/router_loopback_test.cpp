@@ -234,6 +234,36 @@ TEST_F(RouterLoopback, ANewSubscriberCausesAKeyframeRequestUpstream) {
   EXPECT_TRUE(run_until([&] { return pub.sender->keyframe_requests() > before; }));
 }
 
+TEST_F(RouterLoopback, ReportsAClosedTransportAndStopsForwardingToIt) {
+  std::vector<std::pair<std::string, std::string>> closed;
+  router->set_on_transport_closed(
+      [&](const std::string& id, const std::string& reason) { closed.emplace_back(id, reason); });
+  Peer& pub = publisher();
+  Peer& sub = subscriber();
+  router->close_transport(sub.transport_id);
+  ASSERT_TRUE(run_until([&] { return !closed.empty(); }));
+  EXPECT_EQ(closed[0].first, sub.transport_id);
+  ASSERT_TRUE(run_until([&] { return router->stats().consumers == 0; }));
+  EXPECT_EQ(router->stats().producers, 1u) << "the publisher is unaffected";
+  stream(pub, 10);
+  io.run_for(50ms);
+  EXPECT_TRUE(sub.payloads.empty());
+}
+
+TEST_F(RouterLoopback, IceRestartGivesNewCredentials) {
+  Peer& pub = publisher();
+  std::optional<server::TransportInfo> info;
+  router->restart_ice(pub.transport_id, "newremoteufrag", [&](auto outcome) { info = outcome.value; });
+  ASSERT_TRUE(run_until([&] { return info.has_value(); }));
+  EXPECT_EQ(info->transport_id, pub.transport_id);
+  EXPECT_GE(info->ice_ufrag.size(), 4u);
+  EXPECT_GE(info->ice_pwd.size(), 22u);
+  // Media on the existing pair keeps flowing through the restart.
+  const auto before = router->stats().packets_in;
+  stream(pub, 10);
+  EXPECT_TRUE(run_until([&] { return router->stats().packets_in >= before + 10; }));
+}
+
 TEST_F(RouterLoopback, RtpDumpWritesAPcapPerTransport) {
   Peer& pub = publisher();
   (void)subscriber();
