@@ -269,14 +269,11 @@ void DtlsTransport::update_timeout(TimePoint now) {
 
 std::optional<Bytes> DtlsTransport::poll_datagram() {
   if (outgoing_.empty()) return std::nullopt;
+  // One record per datagram, exactly as OpenSSL sends over a UDP socket. Packing records (allowed by
+  // RFC 6347 4.1.1) was tried and dropped: when a timer-driven retransmission of an older flight lands
+  // in the same datagram as the next flight, OpenSSL 3.0's receiver loses the rest of that datagram.
   Bytes datagram = std::move(outgoing_.front());
   outgoing_.pop_front();
-  // OpenSSL writes one record at a time; packing consecutive records into one datagram (allowed by
-  // RFC 6347 4.1.1) sends a whole flight in fewer packets.
-  while (!outgoing_.empty() && datagram.size() + outgoing_.front().size() <= config_.mtu) {
-    datagram.insert(datagram.end(), outgoing_.front().begin(), outgoing_.front().end());
-    outgoing_.pop_front();
-  }
   return datagram;
 }
 
