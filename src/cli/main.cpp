@@ -25,8 +25,9 @@ constexpr std::array kCommands{
 std::string help() {
   std::string text =
       "Usage: umbra <command> [<action>] [options]\n\n"
-      "Tools for checking another client's bytes against Umbra's. Data is one line of hex on\n"
-      "stdin and stdout; on failure a message goes to stderr and the exit status is 1.\n\n"
+      "The Umbra server and its tools. `sframe` and `e2ee` check another client's bytes against\n"
+      "Umbra's (one line of hex on stdin and stdout). On failure a message goes to stderr and the\n"
+      "exit status is 1.\n\n"
       "Commands:\n";
   for (const Command& command : kCommands) {
     std::string name(command.name);
