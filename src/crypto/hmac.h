@@ -1,4 +1,5 @@
 // HMAC with a key set once and reused per message (STUN integrity, SFrame CTR+HMAC suites, JWT).
+// One object holds one working context: use it from one thread at a time (like sframe::Context).
 #pragma once
 
 #include <memory>
