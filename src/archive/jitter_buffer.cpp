@@ -1,0 +1,57 @@
+#include "archive/jitter_buffer.h"
+
+namespace umbra::archive {
+
+void JitterBuffer::push(std::uint16_t sequence_number, ByteSpan packet, TimePoint now) {
+  const std::int64_t extended = unwrapper_.unwrap(sequence_number);
+  if (next_ && extended < *next_) {
+    ++stats_.late;
+    return;
+  }
+  const auto [it, inserted] = packets_.try_emplace(extended);
+  if (!inserted) {
+    ++stats_.duplicates;
+    return;
+  }
+  it->second.bytes.assign(packet.begin(), packet.end());
+  it->second.arrived = now;
+}
+
+ReleasedPacket JitterBuffer::release_first() {
+  auto node = packets_.extract(packets_.begin());
+  ReleasedPacket out{std::move(node.mapped().bytes), 0};
+  // The very first packet sets the start: nothing before it was ever expected.
+  if (next_) out.lost_before = static_cast<std::uint64_t>(node.key() - *next_);
+  stats_.lost += out.lost_before;
+  ++stats_.released;
+  next_ = node.key() + 1;
+  return out;
+}
+
+std::optional<ReleasedPacket> JitterBuffer::pop(TimePoint now) {
+  if (packets_.empty()) return std::nullopt;
+  const auto& [first_seq, first] = *packets_.begin();
+  // In order: release now. At the start nothing is in order yet, so the first packet waits like a
+  // gap would, in case an earlier one was merely reordered behind it.
+  if (next_ && first_seq == *next_) return release_first();
+  if (packets_.size() > config_.max_packets) return release_first();
+  // Wait on the gap for as long as the oldest packet held has been waiting.
+  TimePoint oldest = first.arrived;
+  for (const auto& [seq, held] : packets_) oldest = std::min(oldest, held.arrived);
+  if (now - oldest >= config_.max_delay) return release_first();
+  return std::nullopt;
+}
+
+std::optional<ReleasedPacket> JitterBuffer::drain() {
+  if (packets_.empty()) return std::nullopt;
+  return release_first();
+}
+
+std::optional<TimePoint> JitterBuffer::next_timeout() const {
+  if (packets_.empty()) return std::nullopt;
+  TimePoint oldest = packets_.begin()->second.arrived;
+  for (const auto& [seq, held] : packets_) oldest = std::min(oldest, held.arrived);
+  return oldest + config_.max_delay;
+}
+
+}  // namespace umbra::archive

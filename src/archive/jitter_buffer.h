@@ -1,0 +1,78 @@
+// Puts one stream's RTP packets back in sequence order for recording (RFC 3550 section 5.1:
+// sequence numbers are 16 bits and wrap; they are unwrapped to 64 bits here).
+//
+// A packet is released once every packet before it has been released, or once a gap in front of
+// it has been waited on long enough: max_delay after the oldest packet held arrived, or as soon as
+// more than max_packets are held. The router NACKs losses, so a retransmission usually fills a gap
+// well within the delay; latency costs a recording nothing, so the default is generous. A packet
+// older than what was already released (too late) or already held (a duplicate) is dropped.
+// Sans-IO: the caller passes the time in.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+
+#include "common/bytes.h"
+#include "router/clock.h"
+#include "router/seq_num.h"
+
+namespace umbra::archive {
+
+using router::Duration;
+using router::TimePoint;
+
+struct JitterBufferConfig {
+  std::size_t max_packets = 1000;
+  Duration max_delay = std::chrono::milliseconds(500);
+};
+
+struct ReleasedPacket {
+  Bytes bytes;
+  // How many sequence numbers were skipped just before this packet (0 when none were lost).
+  std::uint64_t lost_before = 0;
+};
+
+struct JitterBufferStats {
+  std::uint64_t released = 0;
+  std::uint64_t lost = 0;
+  std::uint64_t late = 0;
+  std::uint64_t duplicates = 0;
+};
+
+class JitterBuffer {
+ public:
+  explicit JitterBuffer(JitterBufferConfig config = {}) : config_(config) {}
+
+  // Copies one RTP packet with this sequence number in.
+  void push(std::uint16_t sequence_number, ByteSpan packet, TimePoint now);
+
+  // The next packet in order, if it is due at `now`.
+  std::optional<ReleasedPacket> pop(TimePoint now);
+
+  // The next packet in order regardless of time: the stream ended, nothing more will fill gaps.
+  std::optional<ReleasedPacket> drain();
+
+  // When pop() will next release something while waiting on a gap.
+  std::optional<TimePoint> next_timeout() const;
+
+  std::size_t size() const { return packets_.size(); }
+  const JitterBufferStats& stats() const { return stats_; }
+
+ private:
+  struct Held {
+    Bytes bytes;
+    TimePoint arrived;
+  };
+  ReleasedPacket release_first();
+
+  JitterBufferConfig config_;
+  router::SeqUnwrapper unwrapper_;
+  std::map<std::int64_t, Held> packets_;
+  std::optional<std::int64_t> next_;  // extended sequence number expected next
+  JitterBufferStats stats_;
+};
+
+}  // namespace umbra::archive

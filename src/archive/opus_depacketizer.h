@@ -1,0 +1,23 @@
+// Opus frames out of RTP (RFC 7587 section 4.2): one packet carries exactly one Opus packet, so
+// there is nothing to reassemble and a loss costs only the lost 20 ms. Every frame decodes on its
+// own; the recording just has a gap in its timestamps where packets were lost.
+#pragma once
+
+#include <optional>
+
+#include "archive/encoded_frame.h"
+#include "rtc/rtp/packet.h"
+
+namespace umbra::archive {
+
+class OpusDepacketizer {
+ public:
+  // nullopt for an empty payload (a keep-alive or padding-only packet carries no audio).
+  std::optional<EncodedFrame> push(const rtc::rtp::RtpPacket& packet);
+};
+
+// Channel count announced in the first byte of an Opus packet (RFC 6716 section 3.1, the "s" bit
+// of the TOC byte). The track header of the file needs it before any audio is decoded.
+int opus_channels(ByteSpan frame);
+
+}  // namespace umbra::archive
