@@ -58,6 +58,8 @@ const kServerCodeToName: Record<string, UmbraErrorName> = {
   routed_required: 'MediaModeError',
   relayed_required: 'MediaModeError',
   router_unavailable: 'RouterUnavailableError',
+  negotiation_failed: 'NegotiationFailedError',
+  router_error: 'NegotiationFailedError',
   rate_limited: 'RateLimitedError',
   message_too_large: 'MessageTooLargeError',
   internal: 'InternalError',
