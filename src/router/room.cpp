@@ -168,8 +168,9 @@ void Room::forward(Producer& producer, rtc::rtp::RtpPacket& packet, bool keyfram
     const auto mapped =
         c->rewriter.rewrite(producer.params.ssrc, packet.sequence_number(), packet.timestamp(), now);
     if (!mapped) continue;
-    Bytes out;
-    out.reserve(packet.size() + 32);  // room for the SRTP tag
+    // One buffer reused for every copy: after the first packets the forwarding path allocates
+    // nothing (the capacity stays, including room for the SRTP tag).
+    Bytes& out = forward_buf_;
     out.assign(packet.bytes().begin(), packet.bytes().end());
     auto view = rtc::rtp::RtpPacket::parse(out);
     if (!view) continue;

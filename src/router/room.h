@@ -163,7 +163,8 @@ class Room : public WebRtcTransport::Listener {
   TimePoint last_report_{};
   std::int64_t ntp_base_us_ = 0;
   TimePoint steady_base_{};
-  Bytes scratch_;
+  Bytes scratch_;      // RTX unwrapping
+  Bytes forward_buf_;  // one consumer's copy of a packet being forwarded
   RoomStats counters_;
 };
 

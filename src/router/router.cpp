@@ -61,6 +61,12 @@ std::vector<std::uint16_t> Router::ports() const {
   return out;
 }
 
+std::vector<double> Router::worker_cpu_seconds() const {
+  std::vector<double> out;
+  for (const auto& w : workers_) out.push_back(w->cpu_seconds());
+  return out;
+}
+
 template <class T>
 void Router::complete(RouterCallback<T> done, RouterOutcome<T> outcome) {
   if (!done) return;

@@ -55,6 +55,8 @@ class Router final : public server::MediaRouter {
   server::RouterStats stats() const override;
 
   std::vector<std::uint16_t> ports() const;
+  // CPU seconds used by each worker thread so far (benchmarks).
+  std::vector<double> worker_cpu_seconds() const;
 
   // Beyond the MediaRouter interface (for the server to adopt):
   // A transport that closed on its own (consent expiry, DTLS failure or close_notify) is

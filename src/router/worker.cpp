@@ -3,6 +3,9 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 
+#include <pthread.h>
+#include <time.h>
+
 #include "common/log.h"
 
 namespace umbra::router {
@@ -51,6 +54,16 @@ void Worker::stop() {
   if (!thread_.joinable()) return;
   io_.stop();
   thread_.join();
+}
+
+double Worker::cpu_seconds() const {
+  if (!thread_.joinable()) return 0;
+  clockid_t clock{};
+  // native_handle() is not const in libstdc++, but reading the clock id changes nothing.
+  if (pthread_getcpuclockid(const_cast<std::thread&>(thread_).native_handle(), &clock) != 0) return 0;
+  timespec ts{};
+  if (clock_gettime(clock, &ts) != 0) return 0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
 void Worker::post(std::function<void()> fn) {

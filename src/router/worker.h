@@ -58,6 +58,8 @@ class Worker {
   int index() const { return index_; }
   std::uint16_t port() const { return port_; }
   const WorkerCounters& counters() const { return counters_; }
+  // CPU time the worker thread has used (for the load benchmark), 0 if not running.
+  double cpu_seconds() const;
 
   // Runs fn on the worker thread.
   void post(std::function<void()> fn);
