@@ -98,6 +98,9 @@ Result<void, std::string> Room::set_consumer_paused(const std::string& consumer_
     // Resuming video: continue the consumer's numbering at the next keyframe.
     c.needs_keyframe = true;
     c.producer->keyframes.request();
+  } else if (!paused) {
+    // Resuming audio: continue the numbering at once; the timestamp jumps by the pause.
+    c.rewriter.resync();
   }
   return {};
 }
@@ -142,9 +145,18 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
     return;
   }
 
-  const auto received = producer.nacks.on_packet(packet.sequence_number(), now);
-  if (received == NackGenerator::Received::kTooLargeGap) producer.keyframes.request();
   producer.receive.on_packet(packet.sequence_number(), packet.timestamp(), now);
+  // Browsers negotiate NACK for video only; Opus covers loss with FEC and concealment.
+  if (producer.params.kind == MediaKind::kVideo) {
+    const auto received = producer.nacks.on_packet(packet.sequence_number(), now);
+    if (received == NackGenerator::Received::kTooLargeGap) producer.keyframes.request();
+  }
+  if (packet.payload().empty()) {
+    // Padding only (bandwidth probing): nothing for a decoder, so it is not forwarded, and each
+    // consumer's numbering closes over it so the receiver sees no loss.
+    for (Consumer* c : producer.consumers) c->rewriter.skip(producer.params.ssrc, packet.sequence_number());
+    return;
+  }
   if (producer.params.kind == MediaKind::kVideo) {
     producer.cache.insert(packet.sequence_number(), packet.bytes(), now);
   }

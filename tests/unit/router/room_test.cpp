@@ -247,3 +247,48 @@ TEST(Room, ClosingTheSubscribersTransportRemovesItsConsumer) {
 
 }  // namespace
 }  // namespace umbra::router
+
+namespace umbra::router {
+namespace {
+
+TEST(Room, PauseAndResumeKeepTheSubscribersSequenceContinuous) {
+  Harness h;
+  Peer& pub = h.publisher();
+  Peer& sub = h.subscriber(0x2000);
+  h.settle();
+  std::uint32_t i = 0;
+  for (; i < 20; ++i) {
+    h.send_vp8(pub, true, i == 0, i, 3000 * i);
+    h.step(1ms);
+  }
+  ASSERT_TRUE(h.room.set_consumer_paused("c8192", true));
+  for (; i < 40; ++i) {
+    h.send_vp8(pub, true, false, i, 3000 * i);
+    h.step(1ms);
+  }
+  ASSERT_TRUE(h.room.set_consumer_paused("c8192", false));
+  for (; i < 60; ++i) {
+    h.send_vp8(pub, true, i == 45, i, 3000 * i);
+    h.step(1ms);
+  }
+  ASSERT_EQ(sub.payloads.size(), 20u + 15u);
+  EXPECT_EQ(index_of(sub.payloads[20]), 45u) << "resumed at the keyframe";
+  EXPECT_EQ(static_cast<std::uint16_t>(sub.seqs[19] + 1), sub.seqs[20]) << "no hole for the paused part";
+}
+
+TEST(Room, PaddingOnlyPacketsAreNotForwardedAndLeaveNoHole) {
+  Harness h;
+  Peer& pub = h.publisher();
+  Peer& sub = h.subscriber(0x2000);
+  h.settle();
+  h.send_vp8(pub, true, true, 0, 0);
+  Bytes padding = pub.sender->packetize({}, 0, false);
+  ASSERT_TRUE(pub.transport.send_rtp(padding));
+  h.send_vp8(pub, true, false, 1, 3000);
+  h.step();
+  ASSERT_EQ(sub.payloads.size(), 2u);
+  EXPECT_EQ(static_cast<std::uint16_t>(sub.seqs[0] + 1), sub.seqs[1]);
+}
+
+}  // namespace
+}  // namespace umbra::router

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "client/peer_transport.h"
 #include "crypto/certificate.h"
 #include "memory_network.h"
@@ -128,6 +130,33 @@ TEST(WebRtcTransport, DropsAndCountsGarbageWithoutDisturbingTheCall) {
   ASSERT_TRUE(p.peer.send_rtp(up));
   p.net.run();
   EXPECT_EQ(p.server_events.rtp.size(), 1u);
+}
+
+TEST(WebRtcTransport, SurvivesThousandsOfMalformedDatagramsOfEveryKind) {
+  Pair p;
+  p.connect();
+  std::mt19937 rng(99);
+  // First bytes that steer the demux to each parser (RFC 7983): STUN, DTLS, RTP, RTCP, unknown.
+  const std::uint8_t leads[] = {0x00, 0x01, 0x16, 0x17, 0x80, 0x90, 0xA0, 0xff, 0x40};
+  for (int i = 0; i < 5000; ++i) {
+    Bytes d(rng() % 120);
+    for (auto& b : d) b = static_cast<std::uint8_t>(rng());
+    if (!d.empty()) d[0] = leads[rng() % std::size(leads)];
+    if (d.size() > 1 && rng() % 2 == 0) d[1] = static_cast<std::uint8_t>(200 + rng() % 7);  // RTCP types
+    if (d.size() >= 8 && d[0] < 2) store_be32(d.data() + 4, rtc::stun::kMagicCookie);
+    (void)p.server.handle_datagram(d, p.client_addr, p.now);
+  }
+  p.net.run();
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kConnected);
+  // Garbage DTLS records are discarded inside OpenSSL and bad STUN is answered with errors, so
+  // only part of them show up as drops here.
+  EXPECT_GT(p.server.stats().dropped_malformed + p.server.stats().dropped_srtp, 2000u);
+  Bytes up = rtp_packet(1);
+  const Bytes sent = up;
+  ASSERT_TRUE(p.peer.send_rtp(up));
+  p.net.run();
+  ASSERT_EQ(p.server_events.rtp.size(), 1u);
+  EXPECT_EQ(p.server_events.rtp[0], sent);
 }
 
 TEST(WebRtcTransport, FailsTheHandshakeOnAFingerprintMismatch) {
