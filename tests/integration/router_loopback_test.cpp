@@ -33,7 +33,8 @@ struct Peer : client::PeerTransport::Listener {
   std::vector<Bytes> payloads;
   bool connected = false;
 
-  explicit Peer(asio::io_context& io) : udp(io, std::make_shared<const rtc::dtls::DtlsContext>(cert)) {
+  Peer(asio::io_context& io, const std::string& ip)
+      : udp(io, std::make_shared<const rtc::dtls::DtlsContext>(cert), ip) {
     udp.transport().set_listener(this);
   }
   void on_connected() override { connected = true; }
@@ -63,9 +64,12 @@ class RouterLoopback : public ::testing::Test {
   std::vector<std::unique_ptr<Peer>> peers;
   std::string producer_id;
 
+  virtual std::string ip() const { return "127.0.0.1"; }
+
   void SetUp() override {
     std::filesystem::create_directories(dump_dir);
     RouterOptions options;
+    options.listen_ip = ip();
     options.rtc_port = 0;
     options.workers = 2;
     options.rtp_dump_dir = dump_dir.string();
@@ -91,7 +95,7 @@ class RouterLoopback : public ::testing::Test {
   }
 
   Peer& connect_peer() {
-    auto peer = std::make_unique<Peer>(io);
+    auto peer = std::make_unique<Peer>(io, ip());
     Peer& p = *peer;
     peers.push_back(std::move(peer));
     std::optional<server::TransportInfo> info;
@@ -106,11 +110,11 @@ class RouterLoopback : public ::testing::Test {
                               });
     EXPECT_TRUE(run_until([&] { return done; }));
     const auto& c = info->candidates.front();
-    const auto ip = asio::ip::make_address_v4(c.ip).to_bytes();
-    EXPECT_TRUE(p.udp.start({rtc::stun::Address::ipv4(ip, c.port),
-                             {info->ice_ufrag, info->ice_pwd},
-                             "sha-256",
-                             info->fingerprints.front().value}));
+    const auto address = asio::ip::make_address(c.ip);
+    const auto remote = address.is_v4() ? rtc::stun::Address::ipv4(address.to_v4().to_bytes(), c.port)
+                                        : rtc::stun::Address::ipv6(address.to_v6().to_bytes(), c.port);
+    EXPECT_TRUE(
+        p.udp.start({remote, {info->ice_ufrag, info->ice_pwd}, "sha-256", info->fingerprints.front().value}));
     EXPECT_TRUE(run_until([&] { return p.connected; }));
     return p;
   }
@@ -274,6 +278,20 @@ TEST_F(RouterLoopback, RtpDumpWritesAPcapPerTransport) {
   router.reset();  // flushes and closes the files
   // Global header plus 50 records of 16 + 28 + 12 + 600 bytes.
   EXPECT_EQ(std::filesystem::file_size(path), 24u + 50u * (16u + 28u + 12u + 600u));
+}
+
+class RouterLoopbackIpv6 : public RouterLoopback {
+ protected:
+  std::string ip() const override { return "::1"; }
+};
+
+TEST_F(RouterLoopbackIpv6, ForwardsBetweenIpv6Peers) {
+  Peer& pub = publisher();
+  Peer& sub = subscriber();
+  ASSERT_TRUE(run_until([&] { return pub.sender->keyframe_requests() > 0; }));
+  io.run_for(50ms);
+  stream(pub, 50);
+  EXPECT_TRUE(run_until([&] { return sub.payloads.size() >= 50; })) << sub.payloads.size();
 }
 
 }  // namespace
