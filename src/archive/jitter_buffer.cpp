@@ -30,15 +30,13 @@ ReleasedPacket JitterBuffer::release_first() {
 
 std::optional<ReleasedPacket> JitterBuffer::pop(TimePoint now) {
   if (packets_.empty()) return std::nullopt;
-  const auto& [first_seq, first] = *packets_.begin();
-  // In order: release now. At the start nothing is in order yet, so the first packet waits like a
-  // gap would, in case an earlier one was merely reordered behind it.
+  const std::int64_t first_seq = packets_.begin()->first;
+  // In order: release now. At the start nothing is in order yet, so the first packet waits
+  // start_delay, in case an earlier one was merely overtaken by it.
   if (next_ && first_seq == *next_) return release_first();
   if (packets_.size() > config_.max_packets) return release_first();
   // Wait on the gap for as long as the oldest packet held has been waiting.
-  TimePoint oldest = first.arrived;
-  for (const auto& [seq, held] : packets_) oldest = std::min(oldest, held.arrived);
-  if (now - oldest >= config_.max_delay) return release_first();
+  if (now - oldest_arrival() >= current_delay()) return release_first();
   return std::nullopt;
 }
 
@@ -49,9 +47,13 @@ std::optional<ReleasedPacket> JitterBuffer::drain() {
 
 std::optional<TimePoint> JitterBuffer::next_timeout() const {
   if (packets_.empty()) return std::nullopt;
+  return oldest_arrival() + current_delay();
+}
+
+TimePoint JitterBuffer::oldest_arrival() const {
   TimePoint oldest = packets_.begin()->second.arrived;
   for (const auto& [seq, held] : packets_) oldest = std::min(oldest, held.arrived);
-  return oldest + config_.max_delay;
+  return oldest;
 }
 
 }  // namespace umbra::archive

@@ -27,6 +27,10 @@ using router::TimePoint;
 struct JitterBufferConfig {
   std::size_t max_packets = 1000;
   Duration max_delay = std::chrono::milliseconds(500);
+  // How long the very first packet waits for packets that were sent before it but overtaken.
+  // Shorter than max_delay: a video recording cannot start before its first key frame is
+  // released, and while it waits the router keeps asking the publisher for one.
+  Duration start_delay = std::chrono::milliseconds(100);
 };
 
 struct ReleasedPacket {
@@ -67,6 +71,8 @@ class JitterBuffer {
     TimePoint arrived;
   };
   ReleasedPacket release_first();
+  TimePoint oldest_arrival() const;
+  Duration current_delay() const { return next_ ? config_.max_delay : config_.start_delay; }
 
   JitterBufferConfig config_;
   router::SeqUnwrapper unwrapper_;

@@ -31,7 +31,7 @@ std::vector<std::uint16_t> pop_all(JitterBuffer& buffer, TimePoint now) {
 }
 
 TEST(JitterBuffer, PutsReorderedPacketsBackInOrder) {
-  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100)});
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100), .start_delay = milliseconds(100)});
   for (std::uint16_t seq : std::initializer_list<std::uint16_t>{10, 12, 11, 14, 13})
     push(buffer, seq, kStart);
   EXPECT_TRUE(pop_all(buffer, kStart).empty()) << "the first packet waits in case an earlier one is late";
@@ -39,8 +39,17 @@ TEST(JitterBuffer, PutsReorderedPacketsBackInOrder) {
   EXPECT_EQ(buffer.stats().lost, 0U);
 }
 
+TEST(JitterBuffer, TheFirstPacketWaitsOnlyTheStartDelay) {
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(500), .start_delay = milliseconds(50)});
+  push(buffer, 2, kStart);
+  push(buffer, 1, kStart + milliseconds(10));
+  EXPECT_EQ(buffer.next_timeout(), kStart + milliseconds(50));
+  EXPECT_TRUE(pop_all(buffer, kStart + milliseconds(49)).empty());
+  EXPECT_EQ(pop_all(buffer, kStart + milliseconds(50)), (std::vector<std::uint16_t>{1, 2}));
+}
+
 TEST(JitterBuffer, ReleasesInOrderPacketsAtOnceAfterTheStart) {
-  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100)});
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100), .start_delay = milliseconds(100)});
   push(buffer, 1, kStart);
   EXPECT_EQ(pop_all(buffer, kStart + milliseconds(100)).size(), 1U);
   push(buffer, 2, kStart + milliseconds(120));
@@ -48,14 +57,14 @@ TEST(JitterBuffer, ReleasesInOrderPacketsAtOnceAfterTheStart) {
 }
 
 TEST(JitterBuffer, OrdersAcrossTheSequenceNumberWrap) {
-  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100)});
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100), .start_delay = milliseconds(100)});
   for (std::uint16_t seq : std::initializer_list<std::uint16_t>{65534, 0, 65535, 1})
     push(buffer, seq, kStart);
   EXPECT_EQ(pop_all(buffer, kStart + milliseconds(100)), (std::vector<std::uint16_t>{65534, 65535, 0, 1}));
 }
 
 TEST(JitterBuffer, WaitsOnAGapThenSkipsItAndCountsTheLoss) {
-  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100)});
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100), .start_delay = milliseconds(100)});
   push(buffer, 1, kStart);
   ASSERT_EQ(pop_all(buffer, kStart + milliseconds(100)).size(), 1U);
   push(buffer, 4, kStart + milliseconds(110));
@@ -73,7 +82,7 @@ TEST(JitterBuffer, WaitsOnAGapThenSkipsItAndCountsTheLoss) {
 }
 
 TEST(JitterBuffer, ARetransmissionWithinTheDelayFillsTheGap) {
-  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100)});
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100), .start_delay = milliseconds(100)});
   push(buffer, 1, kStart);
   ASSERT_EQ(pop_all(buffer, kStart + milliseconds(100)).size(), 1U);
   push(buffer, 3, kStart + milliseconds(110));
@@ -83,7 +92,7 @@ TEST(JitterBuffer, ARetransmissionWithinTheDelayFillsTheGap) {
 }
 
 TEST(JitterBuffer, DropsLatePacketsAndDuplicates) {
-  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100)});
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100), .start_delay = milliseconds(100)});
   push(buffer, 1, kStart);
   push(buffer, 3, kStart);
   push(buffer, 3, kStart);
@@ -95,7 +104,7 @@ TEST(JitterBuffer, DropsLatePacketsAndDuplicates) {
 }
 
 TEST(JitterBuffer, GivesUpOnAGapWhenFull) {
-  JitterBuffer buffer({.max_packets = 3, .max_delay = milliseconds(1000)});
+  JitterBuffer buffer({.max_packets = 3, .max_delay = milliseconds(1000), .start_delay = milliseconds(1000)});
   push(buffer, 1, kStart);
   ASSERT_EQ(pop_all(buffer, kStart + milliseconds(1000)).size(), 1U);
   for (int seq = 3; seq <= 6; ++seq)

@@ -1,0 +1,367 @@
+// Recording real media: VP8 from libvpx and Opus from libopus, packetized into RTP, delivered with
+// reordering, duplicates, a late retransmission and real loss, recorded by StreamRecorder, then
+// read back by the ffmpeg tools a user would use.
+#include <gtest/gtest.h>
+#include <opus.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vpx/vp8cx.h>
+#include <vpx/vpx_encoder.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "archive/stream_recorder.h"
+#include "unit/archive/rtp_packetizer.h"
+
+namespace umbra::archive {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using Outcome = RecordingResult::Outcome;
+
+struct CommandOutput {
+  int status = -1;
+  std::string text;
+};
+
+CommandOutput run(const std::string& command) {
+  CommandOutput out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.text.append(buffer.data(), n);
+  out.status = ::pclose(pipe);
+  return out;
+}
+
+nlohmann::json ffprobe(const fs::path& file, const std::string& extra = "") {
+  const auto out = run(std::string(UMBRA_FFPROBE) + " -v error " + extra +
+                       " -show_streams -show_format -of json '" + file.string() + "' 2>/dev/null");
+  if (out.status != 0) return nullptr;
+  return nlohmann::json::parse(out.text, nullptr, false);
+}
+
+// ffmpeg decodes every frame and prints nothing at -v error when the file is sound.
+CommandOutput ffmpeg_decode(const fs::path& file) {
+  return run(std::string(UMBRA_FFMPEG) + " -nostdin -v error -i '" + file.string() + "' -f null - 2>&1");
+}
+
+double duration_seconds(const nlohmann::json& probe) {
+  return std::stod(probe.at("format").at("duration").get<std::string>());
+}
+
+class Vp8Encoder {
+ public:
+  Vp8Encoder() {
+    vpx_codec_enc_cfg_t cfg;
+    vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &cfg, 0);
+    cfg.g_w = kWidth;
+    cfg.g_h = kHeight;
+    cfg.g_timebase = {1, 30};
+    cfg.rc_target_bitrate = 300;
+    cfg.g_lag_in_frames = 0;
+    cfg.kf_mode = VPX_KF_DISABLED;  // key frames only when the recorder asks, as with a real PLI
+    ok_ = vpx_codec_enc_init(&codec_, vpx_codec_vp8_cx(), &cfg, 0) == VPX_CODEC_OK;
+    vpx_img_alloc(&image_, VPX_IMG_FMT_I420, kWidth, kHeight, 16);
+  }
+  ~Vp8Encoder() {
+    vpx_img_free(&image_);
+    vpx_codec_destroy(&codec_);
+  }
+  bool ok() const { return ok_; }
+
+  // A moving gradient, so delta frames carry real motion.
+  std::vector<std::pair<Bytes, bool>> encode(int index, bool force_key_frame) {
+    for (unsigned y = 0; y < kHeight; ++y) {
+      for (unsigned x = 0; x < kWidth; ++x) {
+        image_.planes[0][y * static_cast<unsigned>(image_.stride[0]) + x] =
+            static_cast<std::uint8_t>(x + y + static_cast<unsigned>(index) * 4);
+      }
+    }
+    for (int plane = 1; plane < 3; ++plane) {
+      for (unsigned y = 0; y < kHeight / 2; ++y) {
+        std::fill_n(image_.planes[plane] + y * static_cast<unsigned>(image_.stride[plane]), kWidth / 2,
+                    static_cast<std::uint8_t>(128 + plane * 10));
+      }
+    }
+    std::vector<std::pair<Bytes, bool>> frames;
+    const vpx_enc_frame_flags_t flags = force_key_frame ? VPX_EFLAG_FORCE_KF : 0;
+    if (vpx_codec_encode(&codec_, &image_, index, 1, flags, VPX_DL_REALTIME) != VPX_CODEC_OK) return frames;
+    vpx_codec_iter_t iter = nullptr;
+    while (const vpx_codec_cx_pkt_t* pkt = vpx_codec_get_cx_data(&codec_, &iter)) {
+      if (pkt->kind != VPX_CODEC_CX_FRAME_PKT) continue;
+      const auto* data = static_cast<const std::uint8_t*>(pkt->data.frame.buf);
+      frames.emplace_back(Bytes(data, data + pkt->data.frame.sz),
+                          (pkt->data.frame.flags & VPX_FRAME_IS_KEY) != 0);
+    }
+    return frames;
+  }
+
+  static constexpr unsigned kWidth = 320;
+  static constexpr unsigned kHeight = 240;
+
+ private:
+  vpx_codec_ctx_t codec_{};
+  vpx_image_t image_{};
+  bool ok_ = false;
+};
+
+class OpusFrames {
+ public:
+  explicit OpusFrames(int channels) : channels_(channels) {
+    int error = 0;
+    encoder_ = opus_encoder_create(48000, channels, OPUS_APPLICATION_AUDIO, &error);
+  }
+  ~OpusFrames() { opus_encoder_destroy(encoder_); }
+  bool ok() const { return encoder_ != nullptr; }
+
+  // 20 ms of a 440 Hz tone.
+  Bytes encode(int index) {
+    std::vector<opus_int16> pcm(static_cast<std::size_t>(kSamples * channels_));
+    for (int i = 0; i < kSamples; ++i) {
+      const double t = static_cast<double>(index * kSamples + i) / 48000.0;
+      const auto v = static_cast<opus_int16>(8000.0 * std::sin(2.0 * 3.14159265358979 * 440.0 * t));
+      for (int c = 0; c < channels_; ++c) pcm[static_cast<std::size_t>(i * channels_ + c)] = v;
+    }
+    Bytes out(1500);
+    const int n =
+        opus_encode(encoder_, pcm.data(), kSamples, out.data(), static_cast<opus_int32>(out.size()));
+    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    return out;
+  }
+
+  static constexpr int kSamples = 960;
+
+ private:
+  int channels_;
+  OpusEncoder* encoder_ = nullptr;
+};
+
+// The network between publisher and recorder: packets arrive in a shuffled order (every fifth
+// swaps with the next), some twice, some are lost, one comes back late as a NACK answer would.
+class Network {
+ public:
+  explicit Network(std::set<std::size_t> lost, std::set<std::size_t> retransmitted = {})
+      : lost_(std::move(lost)), retransmitted_(std::move(retransmitted)) {}
+
+  void send(Bytes packet, TimePoint now) {
+    const std::size_t index = sent_++;
+    if (lost_.contains(index)) return;
+    TimePoint arrival = now + milliseconds(5);
+    if (index % 5 == 0) arrival += milliseconds(40);                   // overtaken by the next packets
+    if (retransmitted_.contains(index)) arrival += milliseconds(150);  // NACK round trip
+    if (index % 11 == 0) in_flight_.push_back({arrival + milliseconds(1), packet});  // duplicate
+    in_flight_.push_back({arrival, std::move(packet)});
+  }
+
+  // Hands the recorder everything that has arrived by `now`, in arrival order.
+  void deliver(StreamRecorder& recorder, TimePoint now) {
+    std::stable_sort(in_flight_.begin(), in_flight_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto it = in_flight_.begin();
+    for (; it != in_flight_.end() && it->first <= now; ++it) {
+      auto packet = rtc::rtp::RtpPacket::parse(it->second);
+      ASSERT_TRUE(packet.ok());
+      recorder.push(*packet, it->first);
+    }
+    in_flight_.erase(in_flight_.begin(), it);
+    recorder.poll(now);
+  }
+
+ private:
+  std::set<std::size_t> lost_;
+  std::set<std::size_t> retransmitted_;
+  std::size_t sent_ = 0;
+  std::vector<std::pair<TimePoint, Bytes>> in_flight_;
+};
+
+class ArchiveRecording : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("umbra-archive-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  // UMBRA_KEEP_TEST_FILES=1 keeps the recordings for a look with other players.
+  void TearDown() override {
+    if (std::getenv("UMBRA_KEEP_TEST_FILES") == nullptr) fs::remove_all(dir_);
+  }
+
+  // Publishes `frames` VP8 frames at 30 fps into a recorder, answering its key frame requests the
+  // way the router would (at most one PLI per 500 ms). Returns the number of key frames sent.
+  int publish_video(StreamRecorder& recorder, Network& network, int frames, TimePoint start) {
+    Vp8Encoder encoder;
+    EXPECT_TRUE(encoder.ok());
+    testing::TestPacketizer packetizer(96, 0x1111, 65500);  // wraps its sequence numbers early on
+    std::optional<TimePoint> last_request;
+    int key_frames = 0;
+    for (int i = 0; i < frames; ++i) {
+      const TimePoint now = start + milliseconds(i * 1000 / 30);
+      bool force = false;
+      if (recorder.wants_key_frame() && (!last_request || now - *last_request >= milliseconds(500))) {
+        force = true;
+        last_request = now;
+      }
+      for (auto& [frame, key] : encoder.encode(i, force)) {
+        key_frames += key ? 1 : 0;
+        for (auto& packet : packetizer.vp8(frame, static_cast<std::uint32_t>(i * 3000), 300)) {
+          network.send(std::move(packet), now);
+        }
+      }
+      network.deliver(recorder, now);
+    }
+    network.deliver(recorder, start + milliseconds(frames * 1000 / 30 + 1000));  // the last in flight
+    return key_frames;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ArchiveRecording, RecordsVp8ThroughReorderingAndLossToAPlayableFile) {
+  const fs::path file = dir_ / "video.webm";
+  auto recorder = StreamRecorder::create(file.string(), MediaKind::kVideo);
+  ASSERT_TRUE(recorder.ok()) << recorder.error();
+  EXPECT_TRUE((*recorder)->wants_key_frame()) << "a recording opens on a key frame";
+  // Lost for good: one packet early on (the recorder must ask for a key frame to recover). Late but
+  // recovered: another one, whose frame must survive.
+  Network network({40}, {200});
+  const TimePoint start{};
+  const int key_frames = publish_video(**recorder, network, 120, start);
+  const auto result = (*recorder)->finish(start + milliseconds(5000));
+
+  ASSERT_EQ(result.outcome, Outcome::kRecorded) << result.error;
+  EXPECT_EQ(key_frames, 2) << "one to start, one to recover from the loss";
+  EXPECT_EQ(result.packets_lost, 1U);
+  EXPECT_GT(result.frames_dropped, 0U);
+  EXPECT_NEAR(std::chrono::duration<double>(result.duration).count(), 119.0 / 30.0, 0.05);
+
+  const auto probe = ffprobe(file);
+  ASSERT_TRUE(probe.is_object()) << "ffprobe could not read " << file;
+  ASSERT_EQ(probe["streams"].size(), 1U);
+  EXPECT_EQ(probe["streams"][0]["codec_name"], "vp8");
+  EXPECT_EQ(probe["streams"][0]["width"], 320);
+  EXPECT_EQ(probe["streams"][0]["height"], 240);
+  EXPECT_NEAR(duration_seconds(probe), 4.0, 0.2);
+  const auto decoded = ffmpeg_decode(file);
+  EXPECT_EQ(decoded.status, 0);
+  EXPECT_EQ(decoded.text, "") << "ffmpeg reported decoding errors";
+}
+
+TEST_F(ArchiveRecording, RecordsOpusThroughReorderingAndLossToAPlayableFile) {
+  const fs::path file = dir_ / "audio.webm";
+  auto recorder = StreamRecorder::create(file.string(), MediaKind::kAudio);
+  ASSERT_TRUE(recorder.ok()) << recorder.error();
+  EXPECT_FALSE((*recorder)->wants_key_frame());
+  OpusFrames opus(2);
+  ASSERT_TRUE(opus.ok());
+  testing::TestPacketizer packetizer(111, 0x2222, 65530, 0xFFFF0000);  // both counters wrap
+  Network network({30, 31, 90}, {150});
+  const TimePoint start{};
+  constexpr int kFrames = 250;  // 5 s
+  for (int i = 0; i < kFrames; ++i) {
+    const TimePoint now = start + milliseconds(i * 20);
+    network.send(packetizer.opus(opus.encode(i), static_cast<std::uint32_t>(i * 960)), now);
+    network.deliver(**recorder, now);
+  }
+  network.deliver(**recorder, start + milliseconds(kFrames * 20 + 1000));  // the last in flight
+  const auto result = (*recorder)->finish(start + milliseconds(kFrames * 20 + 1000));
+  ASSERT_EQ(result.outcome, Outcome::kRecorded) << result.error;
+  EXPECT_EQ(result.packets_lost, 3U);
+  EXPECT_EQ(result.frames_written, kFrames - 3U);
+  EXPECT_EQ(result.duration, milliseconds((kFrames - 1) * 20));
+
+  const auto probe = ffprobe(file);
+  ASSERT_TRUE(probe.is_object()) << "ffprobe could not read " << file;
+  ASSERT_EQ(probe["streams"].size(), 1U);
+  EXPECT_EQ(probe["streams"][0]["codec_name"], "opus");
+  EXPECT_EQ(probe["streams"][0]["sample_rate"], "48000");
+  EXPECT_EQ(probe["streams"][0]["channels"], 2);
+  EXPECT_NEAR(duration_seconds(probe), 5.0, 0.2);
+  const auto decoded = ffmpeg_decode(file);
+  EXPECT_EQ(decoded.status, 0);
+  EXPECT_EQ(decoded.text, "") << "ffmpeg reported decoding errors";
+}
+
+TEST_F(ArchiveRecording, StopWithoutAKeyFrameIsNoMediaAndLeavesNoFile) {
+  const fs::path file = dir_ / "video.webm";
+  auto recorder = StreamRecorder::create(file.string(), MediaKind::kVideo);
+  ASSERT_TRUE(recorder.ok()) << recorder.error();
+  testing::TestPacketizer packetizer(96, 0x1111);
+  const TimePoint start{};
+  for (int i = 0; i < 10; ++i) {
+    for (auto& bytes :
+         packetizer.vp8(testing::fake_vp8_delta_frame(), static_cast<std::uint32_t>(i * 3000))) {
+      auto packet = rtc::rtp::RtpPacket::parse(bytes);
+      ASSERT_TRUE(packet.ok());
+      (*recorder)->push(*packet, start + milliseconds(i * 33));
+    }
+  }
+  EXPECT_TRUE((*recorder)->wants_key_frame());
+  const auto result = (*recorder)->finish(start + milliseconds(1000));
+  EXPECT_EQ(result.outcome, Outcome::kNoMedia);
+  EXPECT_NE(result.error.find("no VP8 key frame"), std::string::npos) << result.error;
+  EXPECT_EQ(result.frames_dropped, 10U);
+  EXPECT_FALSE(fs::exists(file));
+}
+
+TEST_F(ArchiveRecording, AnUnwritableDirectoryFailsBeforeAnyMedia) {
+  const auto recorder = StreamRecorder::create((dir_ / "missing" / "video.webm").string(), MediaKind::kVideo);
+  ASSERT_FALSE(recorder.ok());
+  EXPECT_NE(recorder.error().find("cannot create"), std::string::npos) << recorder.error();
+}
+
+TEST_F(ArchiveRecording, ADiskThatFillsUpFailsTheRecordingWithAClearError) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  auto recorder = StreamRecorder::create("/dev/full", MediaKind::kVideo);
+  ASSERT_TRUE(recorder.ok()) << recorder.error();
+  Network network({});
+  publish_video(**recorder, network, 30, TimePoint{});
+  EXPECT_TRUE((*recorder)->failed());
+  EXPECT_FALSE((*recorder)->wants_key_frame()) << "a failed recording asks nothing of the publisher";
+  const auto result = (*recorder)->finish(TimePoint{} + milliseconds(1000));
+  EXPECT_EQ(result.outcome, Outcome::kFailed);
+  EXPECT_NE(result.error.find("No space left on device"), std::string::npos) << result.error;
+}
+
+// What a server killed mid-recording leaves: no trailer, no cues, no duration. The file must still
+// be readable and decodable as far as it was written.
+TEST_F(ArchiveRecording, AProcessKilledMidRecordingLeavesAPlayableFile) {
+  const fs::path file = dir_ / "killed.webm";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto recorder = StreamRecorder::create(file.string(), MediaKind::kVideo);
+    if (!recorder.ok()) ::_exit(2);
+    Network network({});
+    publish_video(**recorder, network, 120, TimePoint{});  // 4 s, never finished
+    ::raise(SIGKILL);
+    ::_exit(3);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
+
+  const auto probe = ffprobe(file, "-count_packets");
+  ASSERT_TRUE(probe.is_object()) << "ffprobe could not read the file a killed process left";
+  ASSERT_EQ(probe["streams"].size(), 1U);
+  EXPECT_EQ(probe["streams"][0]["codec_name"], "vp8");
+  // Clusters close every second, so at most about a second (plus the jitter buffer's hold) is lost.
+  const int packets = std::stoi(probe["streams"][0]["nb_read_packets"].get<std::string>());
+  EXPECT_GE(packets, 120 - 30 - 20);
+  const auto decoded = ffmpeg_decode(file);
+  EXPECT_EQ(decoded.status, 0);
+  EXPECT_EQ(decoded.text, "") << "ffmpeg reported decoding errors";
+}
+
+}  // namespace
+}  // namespace umbra::archive
