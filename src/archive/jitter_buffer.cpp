@@ -19,7 +19,7 @@ void JitterBuffer::push(std::uint16_t sequence_number, ByteSpan packet, TimePoin
 
 ReleasedPacket JitterBuffer::release_first() {
   auto node = packets_.extract(packets_.begin());
-  ReleasedPacket out{std::move(node.mapped().bytes), 0};
+  ReleasedPacket out{std::move(node.mapped().bytes), node.mapped().arrived, 0};
   // The very first packet sets the start: nothing before it was ever expected.
   if (next_) out.lost_before = static_cast<std::uint64_t>(node.key() - *next_);
   stats_.lost += out.lost_before;

@@ -35,6 +35,7 @@ struct JitterBufferConfig {
 
 struct ReleasedPacket {
   Bytes bytes;
+  TimePoint arrived;
   // How many sequence numbers were skipped just before this packet (0 when none were lost).
   std::uint64_t lost_before = 0;
 };

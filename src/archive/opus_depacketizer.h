@@ -20,4 +20,9 @@ class OpusDepacketizer {
 // of the TOC byte). The track header of the file needs it before any audio is decoded.
 int opus_channels(ByteSpan frame);
 
+// Samples at 48 kHz in one Opus packet, from its TOC byte and frame count (RFC 6716 section 3.1
+// and 3.2); 0 when the packet is too short to say. The muxer uses it as the block duration, so
+// the file's duration includes its last packet.
+int opus_packet_samples(ByteSpan frame);
+
 }  // namespace umbra::archive

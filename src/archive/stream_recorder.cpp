@@ -30,17 +30,17 @@ void StreamRecorder::poll(TimePoint now) {
   while (!failed() && !finished_) {
     auto released = jitter_.pop(now);
     if (!released) return;
-    process(std::move(*released), now);
+    process(std::move(*released));
   }
 }
 
-void StreamRecorder::process(ReleasedPacket released, TimePoint now) {
+void StreamRecorder::process(ReleasedPacket released) {
   // The jitter buffer owns a copy, so parsing in place is safe.
   const auto packet = rtc::rtp::RtpPacket::parse(released.bytes);
   if (!packet) return;  // not RTP: as good as lost, and the next packet will say so
   const bool after_loss = released.lost_before > 0;
   const auto frame = kind_ == MediaKind::kVideo ? vp8_.push(*packet, after_loss) : opus_.push(*packet);
-  if (frame) write(*frame, now);
+  if (frame) write(*frame, released.arrived);
 }
 
 std::int64_t StreamRecorder::rebase(std::uint32_t rtp_timestamp) {
@@ -58,25 +58,26 @@ std::int64_t StreamRecorder::rebase(std::uint32_t rtp_timestamp) {
   return pts_ms;
 }
 
-void StreamRecorder::write(const EncodedFrame& frame, TimePoint now) {
+void StreamRecorder::write(const EncodedFrame& frame, TimePoint arrived) {
   const std::int64_t pts_ms = rebase(frame.rtp_timestamp);
-  if (auto ok = writer_->write(frame.data, pts_ms, frame.key_frame); !ok) {
+  const std::int64_t duration_ms = kind_ == MediaKind::kAudio ? opus_packet_samples(frame.data) / 48 : 0;
+  if (auto ok = writer_->write(frame.data, pts_ms, frame.key_frame, duration_ms); !ok) {
     error_ = ok.error();
     return;
   }
   last_pts_ms_ = pts_ms;
   ++frames_written_;
-  if (!first_frame_at_) first_frame_at_ = now;
+  if (!first_frame_at_) first_frame_at_ = arrived;
 }
 
-RecordingResult StreamRecorder::finish(TimePoint now) {
+RecordingResult StreamRecorder::finish() {
   RecordingResult result;
   result.path = writer_->path();
   if (!finished_) {
     while (!failed()) {
       auto released = jitter_.drain();
       if (!released) break;
-      process(std::move(*released), now);
+      process(std::move(*released));
     }
     finished_ = true;
     if (!failed() && writer_->has_media()) {

@@ -34,8 +34,10 @@ struct RecordingResult {
   Outcome outcome = Outcome::kNoMedia;
   std::string path;
   std::string error;
-  Duration duration{};                      // timestamp of the last frame written
-  std::optional<TimePoint> first_frame_at;  // when the first frame was written
+  Duration duration{};  // timestamp of the last frame written
+  // When the first frame written arrived (its last packet): where the file's 0 ms sits on the
+  // archive's timeline. Arrival, not release from the jitter buffer, so the hold does not count.
+  std::optional<TimePoint> first_frame_at;
   std::uint64_t frames_written = 0;
   std::uint64_t frames_dropped = 0;  // incomplete, or waiting for a key frame
   std::uint64_t packets_lost = 0;
@@ -62,13 +64,13 @@ class StreamRecorder {
   const std::string& error() const { return error_; }
 
   // The stream ended or the archive stopped: writes everything held and closes the file.
-  RecordingResult finish(TimePoint now);
+  RecordingResult finish();
 
  private:
   StreamRecorder(MediaKind kind, JitterBufferConfig jitter, std::unique_ptr<WebmWriter> writer)
       : kind_(kind), jitter_(jitter), writer_(std::move(writer)) {}
-  void process(ReleasedPacket released, TimePoint now);
-  void write(const EncodedFrame& frame, TimePoint now);
+  void process(ReleasedPacket released);
+  void write(const EncodedFrame& frame, TimePoint arrived);
   std::int64_t rebase(std::uint32_t rtp_timestamp);
 
   MediaKind kind_;

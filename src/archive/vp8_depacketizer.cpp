@@ -15,6 +15,9 @@ std::optional<EncodedFrame> Vp8Depacketizer::push(const rtc::rtp::RtpPacket& pac
   // A lost packet belonged to this frame or to a whole frame in between; either way the decoder's
   // references are broken until the next key frame.
   if (after_loss) drop_partial_frame();
+  // A padding-only packet (bandwidth probing on the media SSRC when RTX is not negotiated) takes a
+  // sequence number but belongs to no frame.
+  if (packet.payload().empty()) return std::nullopt;
 
   const auto descriptor = rtc::rtp::parse_vp8_descriptor(packet.payload());
   if (!descriptor) {

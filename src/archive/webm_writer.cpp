@@ -106,7 +106,8 @@ Result<void, std::string> WebmWriter::write_header(ByteSpan first_frame) {
   return {};
 }
 
-Result<void, std::string> WebmWriter::write(ByteSpan frame, std::int64_t pts_ms, bool key_frame) {
+Result<void, std::string> WebmWriter::write(ByteSpan frame, std::int64_t pts_ms, bool key_frame,
+                                            std::int64_t duration_ms) {
   if (!error_.empty()) return err(error_);
   if (finished_) return err(path_ + ": already finished");
   if (frame.empty()) return {};
@@ -124,6 +125,7 @@ Result<void, std::string> WebmWriter::write(ByteSpan frame, std::int64_t pts_ms,
   packet_->stream_index = 0;
   packet_->pts = av_rescale_q(pts_ms, kMillisecond, stream->time_base);
   packet_->dts = packet_->pts;
+  packet_->duration = av_rescale_q(duration_ms, kMillisecond, stream->time_base);
   if (key_frame) packet_->flags |= AV_PKT_FLAG_KEY;
   const int rc = av_write_frame(context_, packet_);
   packet_->data = nullptr;

@@ -34,7 +34,9 @@ class WebmWriter {
   WebmWriter& operator=(const WebmWriter&) = delete;
 
   // One frame at `pts_ms` milliseconds from the start of the file; timestamps must increase.
-  Result<void, std::string> write(ByteSpan frame, std::int64_t pts_ms, bool key_frame);
+  // duration_ms is 0 when unknown (a video frame lasts until the next one).
+  Result<void, std::string> write(ByteSpan frame, std::int64_t pts_ms, bool key_frame,
+                                  std::int64_t duration_ms = 0);
 
   // Writes the trailer (cues, duration) and closes the file. A writer that never got a frame
   // closes an empty file and says so (the caller removes it: there is no media to keep).

@@ -237,7 +237,7 @@ TEST_F(ArchiveRecording, RecordsVp8ThroughReorderingAndLossToAPlayableFile) {
   Network network({40}, {200});
   const TimePoint start{};
   const int key_frames = publish_video(**recorder, network, 120, start);
-  const auto result = (*recorder)->finish(start + milliseconds(5000));
+  const auto result = (*recorder)->finish();
 
   ASSERT_EQ(result.outcome, Outcome::kRecorded) << result.error;
   EXPECT_EQ(key_frames, 2) << "one to start, one to recover from the loss";
@@ -274,11 +274,14 @@ TEST_F(ArchiveRecording, RecordsOpusThroughReorderingAndLossToAPlayableFile) {
     network.deliver(**recorder, now);
   }
   network.deliver(**recorder, start + milliseconds(kFrames * 20 + 1000));  // the last in flight
-  const auto result = (*recorder)->finish(start + milliseconds(kFrames * 20 + 1000));
+  const auto result = (*recorder)->finish();
   ASSERT_EQ(result.outcome, Outcome::kRecorded) << result.error;
   EXPECT_EQ(result.packets_lost, 3U);
   EXPECT_EQ(result.frames_written, kFrames - 3U);
   EXPECT_EQ(result.duration, milliseconds((kFrames - 1) * 20));
+  // The first packet was overtaken and arrived 45 ms in: that, not when the jitter buffer let it
+  // go, is where the file starts on the archive's timeline.
+  EXPECT_EQ(result.first_frame_at, start + milliseconds(45));
 
   const auto probe = ffprobe(file);
   ASSERT_TRUE(probe.is_object()) << "ffprobe could not read " << file;
@@ -307,7 +310,7 @@ TEST_F(ArchiveRecording, StopWithoutAKeyFrameIsNoMediaAndLeavesNoFile) {
     }
   }
   EXPECT_TRUE((*recorder)->wants_key_frame());
-  const auto result = (*recorder)->finish(start + milliseconds(1000));
+  const auto result = (*recorder)->finish();
   EXPECT_EQ(result.outcome, Outcome::kNoMedia);
   EXPECT_NE(result.error.find("no VP8 key frame"), std::string::npos) << result.error;
   EXPECT_EQ(result.frames_dropped, 10U);
@@ -328,7 +331,7 @@ TEST_F(ArchiveRecording, ADiskThatFillsUpFailsTheRecordingWithAClearError) {
   publish_video(**recorder, network, 30, TimePoint{});
   EXPECT_TRUE((*recorder)->failed());
   EXPECT_FALSE((*recorder)->wants_key_frame()) << "a failed recording asks nothing of the publisher";
-  const auto result = (*recorder)->finish(TimePoint{} + milliseconds(1000));
+  const auto result = (*recorder)->finish();
   EXPECT_EQ(result.outcome, Outcome::kFailed);
   EXPECT_NE(result.error.find("No space left on device"), std::string::npos) << result.error;
 }

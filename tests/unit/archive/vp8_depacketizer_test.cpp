@@ -113,6 +113,16 @@ TEST(Vp8Depacketizer, DropsAMalformedDescriptor) {
   EXPECT_TRUE(feed.depacketizer.wants_key_frame());
 }
 
+TEST(Vp8Depacketizer, APaddingOnlyPacketBreaksNothing) {
+  TestPacketizer packetizer(96, 1);
+  Feed feed;
+  feed.push_all(packetizer.vp8(fake_vp8_key_frame(), 0));
+  feed.push(packetizer.packet({}, 0, false));  // padding-only probe on the media SSRC
+  feed.push_all(packetizer.vp8(fake_vp8_delta_frame(), 3000));
+  EXPECT_EQ(feed.frames.size(), 2U);
+  EXPECT_FALSE(feed.depacketizer.wants_key_frame());
+}
+
 TEST(Vp8KeyFrameSize, ReadsThePictureSize) {
   const auto size = vp8_key_frame_size(fake_vp8_key_frame());
   ASSERT_TRUE(size.has_value());
