@@ -35,7 +35,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   RtpPacket& p = *parsed;
   check(p.header_size() + p.payload().size() + p.padding_size() == p.size());
   for (std::uint8_t id = 0; id < 16; ++id) (void)p.extension(id);
-  (void)parse_vp8_descriptor(p.payload());
+  if (const auto vp8 = parse_vp8_descriptor(p.payload())) {
+    // A descriptor rewrite keeps it parseable and carries the new picture id (at its width).
+    Bytes copy(p.payload().begin(), p.payload().end());
+    if (set_vp8_picture_id(copy, *vp8, 0x1234)) {
+      const auto again = parse_vp8_descriptor(copy);
+      check(again.ok() && again->picture_id == (vp8->long_picture_id ? 0x1234 : 0x34));
+    }
+  }
 
   // Symmetric build: parse -> RtpHeader -> serialize -> parse gives the same header and payload.
   const RtpHeader header = RtpHeader::from(p);

@@ -23,6 +23,7 @@ Result<Vp8Descriptor, std::string_view> parse_vp8_descriptor(ByteSpan payload) {
     const bool has_tid = (*x & 0x20) != 0;
     const bool has_key_index = (*x & 0x10) != 0;
     if (has_picture_id) {
+      d.picture_id_offset = r.position();
       const auto p = r.u8();
       if (!p) return err("vp8: truncated picture id");
       if (*p & 0x80) {  // M: 15-bit picture id
@@ -35,6 +36,7 @@ Result<Vp8Descriptor, std::string_view> parse_vp8_descriptor(ByteSpan payload) {
       }
     }
     if (has_tl0) {
+      d.tl0_pic_idx_offset = r.position();
       const auto t = r.u8();
       if (!t) return err("vp8: truncated TL0PICIDX");
       d.tl0_pic_idx = *t;
@@ -57,6 +59,26 @@ Result<Vp8Descriptor, std::string_view> parse_vp8_descriptor(ByteSpan payload) {
     d.key_frame = (*header & 0x01) == 0;
   }
   return d;
+}
+
+bool set_vp8_picture_id(MutableByteSpan payload, const Vp8Descriptor& d, std::uint16_t picture_id) {
+  if (!d.picture_id) return false;
+  const std::size_t width = d.long_picture_id ? 2 : 1;
+  if (d.picture_id_offset + width > payload.size()) return false;
+  std::uint8_t* p = payload.data() + d.picture_id_offset;
+  if (d.long_picture_id) {
+    p[0] = static_cast<std::uint8_t>(0x80 | ((picture_id >> 8) & 0x7F));
+    p[1] = static_cast<std::uint8_t>(picture_id);
+  } else {
+    p[0] = static_cast<std::uint8_t>(picture_id & 0x7F);
+  }
+  return true;
+}
+
+bool set_vp8_tl0_pic_idx(MutableByteSpan payload, const Vp8Descriptor& d, std::uint8_t tl0_pic_idx) {
+  if (!d.tl0_pic_idx || d.tl0_pic_idx_offset >= payload.size()) return false;
+  payload[d.tl0_pic_idx_offset] = tl0_pic_idx;
+  return true;
 }
 
 }  // namespace umbra::rtc::rtp

@@ -29,6 +29,10 @@ struct Vp8Descriptor {
   // Only meaningful when starts_frame(): P bit of the payload header is 0 (section 4.3).
   bool key_frame = false;
 
+  // Where picture_id and tl0_pic_idx sit in the payload, for the in-place rewrites below.
+  std::size_t picture_id_offset = 0;
+  std::size_t tl0_pic_idx_offset = 0;
+
   // The first packet of a frame starts partition 0 (section 4.2, S and PID).
   bool starts_frame() const { return start_of_partition && partition_index == 0; }
 };
@@ -36,5 +40,12 @@ struct Vp8Descriptor {
 // Parses the descriptor at the start of an RTP payload. A frame-starting packet must carry at
 // least one byte of VP8 payload after the descriptor.
 Result<Vp8Descriptor, std::string_view> parse_vp8_descriptor(ByteSpan payload);
+
+// In-place rewrites for an SFU that switches a consumer between simulcast streams and must keep
+// picture ids and TL0PICIDX continuous. `d` is the descriptor parsed from this payload. The
+// picture id keeps its width (7 or 15 bits, the value is truncated to it); false when the field
+// is absent.
+bool set_vp8_picture_id(MutableByteSpan payload, const Vp8Descriptor& d, std::uint16_t picture_id);
+bool set_vp8_tl0_pic_idx(MutableByteSpan payload, const Vp8Descriptor& d, std::uint8_t tl0_pic_idx);
 
 }  // namespace umbra::rtc::rtp

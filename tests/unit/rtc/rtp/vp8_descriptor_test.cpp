@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace umbra::rtc::rtp {
 namespace {
 
@@ -74,6 +76,29 @@ TEST(Vp8Descriptor, ReadsKeyIndexWithoutTemporalId) {
   EXPECT_EQ(d->key_index, 0x1f);
   EXPECT_FALSE(d->temporal_id);
   EXPECT_FALSE(d->starts_frame());
+}
+
+TEST(Vp8Descriptor, RewritesPictureIdAndTl0PicIdxInPlace) {
+  Bytes payload = concat({0x90, 0xc0, 0x92, 0x34, 0x09}, kDeltaFrameStart);  // I, L; M=1
+  const auto d = parse_vp8_descriptor(payload);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(set_vp8_picture_id(payload, *d, 0x0abc));
+  EXPECT_TRUE(set_vp8_tl0_pic_idx(payload, *d, 200));
+  const auto after = parse_vp8_descriptor(payload);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->picture_id, 0x0abc);
+  EXPECT_TRUE(after->long_picture_id);
+  EXPECT_EQ(after->tl0_pic_idx, 200);
+  EXPECT_TRUE(std::equal(kDeltaFrameStart.begin(), kDeltaFrameStart.end(), payload.begin() + 5));
+
+  Bytes short_id = concat({0x90, 0x80, 0x05}, kDeltaFrameStart);
+  const auto s = parse_vp8_descriptor(short_id);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(set_vp8_picture_id(short_id, *s, 0x1ff));  // keeps 7 bits
+  EXPECT_EQ(parse_vp8_descriptor(short_id)->picture_id, 0x7f);
+  EXPECT_FALSE(set_vp8_tl0_pic_idx(short_id, *s, 1));
+  Bytes no_ids{0x10, 0x31};
+  EXPECT_FALSE(set_vp8_picture_id(no_ids, *parse_vp8_descriptor(no_ids), 1));
 }
 
 TEST(Vp8Descriptor, RejectsTruncatedDescriptors) {
