@@ -234,6 +234,7 @@ void Room::on_rtcp(WebRtcTransport& transport, ByteSpan compound, TimePoint now)
       const auto it = routes_.find({&transport, sr->ssrc});
       if (it != routes_.end() && it->second.producer != nullptr && !it->second.rtx) {
         it->second.producer->receive.on_sender_report(sr->ntp_timestamp, now);
+        it->second.producer->sender_clock = Producer::SenderClock{sr->ntp_timestamp, sr->rtp_timestamp, now};
       }
     } else if (const auto* rr = std::get_if<rtcp::ReceiverReport>(&packet)) {
       // RFC 3550 section 6.4.1: RTT = arrival - LSR - DLSR, with LSR matched to the SR we sent.
@@ -301,12 +302,23 @@ void Room::send_reports(TimePoint now) {
     sr.ssrc = c->params.ssrc;
     sr.ntp_timestamp = ntp;
     sr.rtp_timestamp = c->rewriter.last_timestamp();
+    if (const auto& clock = c->producer->sender_clock) {
+      // Carry the publisher's own NTP <-> RTP mapping through (moved forward to now and into the
+      // consumer's timestamps), so a subscriber lines up the publisher's audio and video exactly as
+      // the publisher's SRs say (RFC 3550 section 6.4.1), whatever path each stream took here.
+      const auto elapsed_us =
+          std::chrono::duration_cast<std::chrono::microseconds>(now - clock->arrival).count();
+      const auto elapsed = static_cast<std::uint64_t>(std::max<std::int64_t>(elapsed_us, 0));
+      sr.ntp_timestamp = clock->ntp + (elapsed << 32) / 1'000'000;
+      sr.rtp_timestamp = c->rewriter.map_timestamp(
+          clock->rtp + static_cast<std::uint32_t>(elapsed * c->producer->params.clock_rate / 1'000'000));
+    }
     sr.packet_count = c->packets_sent;
     sr.octet_count = c->octets_sent;
     const rtcp::Packet packet = sr;
     auto compound = rtcp::serialize(std::span<const rtcp::Packet>(&packet, 1));
     if (compound && c->transport->send_rtcp(*compound)) {
-      c->sr_sent[static_cast<std::uint32_t>(ntp >> 16)] = now;
+      c->sr_sent[static_cast<std::uint32_t>(sr.ntp_timestamp >> 16)] = now;
       while (c->sr_sent.size() > 8) c->sr_sent.erase(c->sr_sent.begin());
     }
   }

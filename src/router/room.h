@@ -113,6 +113,13 @@ class Room : public WebRtcTransport::Listener {
     KeyframeRequester keyframes;
     ReceiveStats receive;
     std::vector<Consumer*> consumers;
+    // The publisher's last SR: its NTP <-> RTP timestamp mapping, which lip sync depends on.
+    struct SenderClock {
+      std::uint64_t ntp = 0;
+      std::uint32_t rtp = 0;
+      TimePoint arrival{};
+    };
+    std::optional<SenderClock> sender_clock;
     Producer(std::string id_, WebRtcTransport* t, const ProducerParams& p)
         : id(std::move(id_)), transport(t), params(p), keyframes(p.use_fir), receive(p.clock_rate) {}
   };

@@ -172,6 +172,11 @@ void WebRtcTransport::poll_dtls_events() {
 
 void WebRtcTransport::handle_timeout(TimePoint now) {
   if (state_ == State::kClosed) return;
+  // A dump is read while the call runs (or after a crash): at most a second of it sits in buffers.
+  if (dump_ && now - dump_flushed_ >= std::chrono::seconds(1)) {
+    dump_->flush();
+    dump_flushed_ = now;
+  }
   if (ice_.handle_timeout(now)) {
     close("ice consent expired (no checks for 30 s)");
     return;

@@ -115,6 +115,7 @@ class WebRtcTransport {
   // Wall-clock time of the dump's start, so records carry real timestamps from steady time.
   std::int64_t dump_unix_base_us_ = 0;
   TimePoint dump_steady_base_{};
+  TimePoint dump_flushed_{};
   TransportStats stats_;
 };
 

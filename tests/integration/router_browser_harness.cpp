@@ -11,6 +11,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <iostream>
 #include <string>
@@ -121,6 +122,8 @@ class Harness {
     router::RouterOptions o;
     o.rtc_port = 0;
     o.workers = 1;
+    // UMBRA_RTP_DUMP=DIR: --rtp-dump for manual inspection of what Chromium sent.
+    if (const char* dir = std::getenv("UMBRA_RTP_DUMP")) o.rtp_dump_dir = dir;
     return o;
   }
 

@@ -292,3 +292,49 @@ TEST(Room, PaddingOnlyPacketsAreNotForwardedAndLeaveNoHole) {
 
 }  // namespace
 }  // namespace umbra::router
+
+namespace umbra::router {
+namespace {
+
+TEST(Room, SubscriberSrCarriesThePublishersClockMapping) {
+  Harness h;
+  Peer& pub = h.publisher();
+  Peer& sub = h.subscriber(0x2000);
+  struct Tap : client::PeerTransport::Listener {
+    std::vector<std::uint32_t> timestamps;
+    std::vector<rtc::rtcp::SenderReport> reports;
+    void on_rtp(rtc::rtp::RtpPacket& p, TimePoint) override { timestamps.push_back(p.timestamp()); }
+    void on_rtcp(ByteSpan compound, TimePoint) override {
+      const auto packets = rtc::rtcp::parse_packets(compound);
+      if (!packets) return;
+      for (const auto& p : *packets) {
+        if (const auto* sr = std::get_if<rtc::rtcp::SenderReport>(&p)) reports.push_back(*sr);
+      }
+    }
+  } tap;
+  sub.transport.set_listener(&tap);
+  h.settle();
+  h.send_vp8(pub, true, true, 0, 90000);
+  h.step();
+  ASSERT_EQ(tap.timestamps.size(), 1u);
+  // The publisher's SR: NTP 1000.5 s is its RTP 135000, i.e. half a second after frame 0.
+  const std::uint64_t ntp = (1000ULL << 32) | (1ULL << 31);
+  const rtc::rtcp::Packet sr = rtc::rtcp::SenderReport{kVideoSsrc, ntp, 135000, 1, 300, {}};
+  Bytes compound = rtc::rtcp::serialize(std::span<const rtc::rtcp::Packet>(&sr, 1)).value();
+  ASSERT_TRUE(pub.transport.send_rtcp(compound));
+  h.net.run();
+  tap.reports.clear();
+  for (int i = 0; i < 120 && tap.reports.empty(); ++i) h.step();
+  ASSERT_FALSE(tap.reports.empty());
+  const auto& out = tap.reports.front();
+  EXPECT_EQ(out.ssrc, 0x2000u);
+  // However late the router sends it, NTP and RTP moved forward together: the consumer's RTP
+  // timestamp is frame 0's plus 0.5 s plus the same delay the NTP time shows, at 90 kHz.
+  const double delay_s = static_cast<double>(out.ntp_timestamp - ntp) / 4294967296.0;
+  const auto expected = static_cast<std::uint32_t>(tap.timestamps[0] + 45000 + delay_s * 90000);
+  EXPECT_NEAR(static_cast<double>(static_cast<std::int32_t>(out.rtp_timestamp - expected)), 0.0, 2.0);
+  EXPECT_GT(delay_s, 0.0);
+}
+
+}  // namespace
+}  // namespace umbra::router
