@@ -54,7 +54,7 @@ function summary(samplesMs) {
   const us = Float64Array.from(samplesMs, (ms) => ms * 1000).sort();
   const mean = us.reduce((a, b) => a + b, 0) / us.length;
   const round = (x) => Math.round(x * 10) / 10;
-  return { samples: us.length, p50: round(quantile(us, 0.5)), p99: round(quantile(us, 0.99)), mean: round(mean), max: round(us[us.length - 1]) };
+  return { samples: us.length, min: round(us[0]), p50: round(quantile(us, 0.5)), p99: round(quantile(us, 0.99)), mean: round(mean), max: round(us[us.length - 1]) };
 }
 
 async function measureCase(core, c) {
