@@ -78,7 +78,8 @@ Result<void, std::string> Room::add_consumer(const std::string& transport_id, co
                                  static_cast<std::uint32_t>(r >> 16), static_cast<std::uint16_t>(r >> 48));
   consumer->paused = paused;
   if (producer->params.kind == MediaKind::kVideo) {
-    consumer->needs_keyframe = true;
+    // Held back until a keyframe when we can recognise one; asked for either way.
+    consumer->needs_keyframe = producer->params.keyframe_codec != KeyframeCodec::kNone;
     if (!paused) producer->keyframes.request();
   }
   routes_[{t, params.ssrc}] = Route{nullptr, consumer.get(), false};
@@ -94,7 +95,7 @@ Result<void, std::string> Room::set_consumer_paused(const std::string& consumer_
   Consumer& c = *it->second;
   if (c.paused == paused) return {};
   c.paused = paused;
-  if (!paused && c.producer->params.kind == MediaKind::kVideo) {
+  if (!paused && c.producer->params.keyframe_codec != KeyframeCodec::kNone) {
     // Resuming video: continue the consumer's numbering at the next keyframe.
     c.needs_keyframe = true;
     c.producer->keyframes.request();
@@ -110,7 +111,7 @@ void Room::on_connected(WebRtcTransport& transport) {
   // request made when the consumer was added may have been answered before it could receive.
   for (auto& [id, c] : consumers_) {
     if (c->transport == &transport && c->producer->params.kind == MediaKind::kVideo && !c->paused) {
-      c->needs_keyframe = true;
+      c->needs_keyframe = c->producer->params.keyframe_codec != KeyframeCodec::kNone;
       c->producer->keyframes.request();
     }
   }
@@ -141,7 +142,9 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
     // Only a packet we were missing is forwarded; a repeat would be a duplicate downstream.
     if (received != NackGenerator::Received::kRecovered) return;
     producer.cache.insert(original->sequence_number(), original->bytes(), now);
-    forward(producer, *original, false, now);
+    const bool keyframe = starts_keyframe(producer.params.keyframe_codec, original->payload());
+    if (keyframe) producer.keyframes.on_keyframe();
+    forward(producer, *original, keyframe, now);
     return;
   }
 
@@ -160,12 +163,8 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
   if (producer.params.kind == MediaKind::kVideo) {
     producer.cache.insert(packet.sequence_number(), packet.bytes(), now);
   }
-  bool keyframe = false;
-  if (producer.params.vp8) {
-    const auto d = rtc::rtp::parse_vp8_descriptor(packet.payload());
-    keyframe = d && d->starts_frame() && d->key_frame;
-    if (keyframe) producer.keyframes.on_keyframe();
-  }
+  const bool keyframe = starts_keyframe(producer.params.keyframe_codec, packet.payload());
+  if (keyframe) producer.keyframes.on_keyframe();
   forward(producer, packet, keyframe, now);
 }
 
@@ -191,11 +190,13 @@ void Room::forward(Producer& producer, rtc::rtp::RtpPacket& packet, bool keyfram
     view->set_timestamp(mapped->timestamp);
     view->set_payload_type(c->params.payload_type);
     const std::size_t size = out.size();
+    const auto payload_size = static_cast<std::uint32_t>(view->payload().size());
+    // send_rtp encrypts `out` in place (and may reallocate it): the view is dead after this.
     if (c->transport->send_rtp(out)) {
       ++counters_.packets_out;
       counters_.bytes_out += size;
       ++c->packets_sent;
-      c->octets_sent += static_cast<std::uint32_t>(view->payload().size());
+      c->octets_sent += payload_size;
     }
   }
 }

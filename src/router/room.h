@@ -22,6 +22,7 @@
 #include "common/bytes.h"
 #include "common/result.h"
 #include "router/clock.h"
+#include "router/keyframe_detector.h"
 #include "router/keyframe_requester.h"
 #include "router/nack_generator.h"
 #include "router/nack_responder.h"
@@ -41,7 +42,8 @@ struct ProducerParams {
   std::uint8_t payload_type = 0;
   std::uint8_t rtx_payload_type = 0;
   std::uint32_t clock_rate = 90000;
-  bool vp8 = false;      // keyframes are detected from the VP8 payload descriptor
+  // How keyframes are found; kNone: consumers start at once (no keyframe gating).
+  KeyframeCodec keyframe_codec = KeyframeCodec::kNone;
   bool use_fir = false;  // the publisher negotiated "ccm fir" but not "nack pli"
 };
 

@@ -163,7 +163,10 @@ void Router::produce(const std::string& transport_id, const ProduceOptions& opti
   params.rtx_payload_type = codec.rtx_payload_type.value_or(0);
   params.clock_rate =
       codec.clock_rate == 0 ? (params.kind == MediaKind::kAudio ? 48000 : 90000) : codec.clock_rate;
-  params.vp8 = lower(codec.mime_type) == "video/vp8";
+  const std::string mime = lower(codec.mime_type);
+  params.keyframe_codec = mime == "video/vp8"    ? KeyframeCodec::kVp8
+                          : mime == "video/h264" ? KeyframeCodec::kH264
+                                                 : KeyframeCodec::kNone;
 
   const std::string id = random_id("pr-");
   Worker* worker = nullptr;

@@ -104,7 +104,7 @@ struct Harness {
     params.rtx_ssrc = kVideoRtxSsrc;
     params.payload_type = 96;
     params.rtx_payload_type = 97;
-    params.vp8 = true;
+    params.keyframe_codec = KeyframeCodec::kVp8;
     EXPECT_TRUE(room.add_producer(pub.transport_id, "video", params));
     return pub;
   }
@@ -334,6 +334,29 @@ TEST(Room, SubscriberSrCarriesThePublishersClockMapping) {
   const auto expected = static_cast<std::uint32_t>(tap.timestamps[0] + 45000 + delay_s * 90000);
   EXPECT_NEAR(static_cast<double>(static_cast<std::int32_t>(out.rtp_timestamp - expected)), 0.0, 2.0);
   EXPECT_GT(delay_s, 0.0);
+}
+
+}  // namespace
+}  // namespace umbra::router
+
+namespace umbra::router {
+namespace {
+
+TEST(Room, VideoWithoutAKeyframeDetectorIsForwardedAtOnceAndStillAsksForAKeyframe) {
+  Harness h;
+  Peer& pub = h.add_peer();
+  pub.sender.emplace(client::RtpSenderParams{kVideoSsrc, 98, std::nullopt, 0});
+  ProducerParams params;
+  params.kind = MediaKind::kVideo;
+  params.ssrc = kVideoSsrc;
+  params.payload_type = 98;
+  ASSERT_TRUE(h.room.add_producer(pub.transport_id, "video", params));
+  Peer& sub = h.subscriber(0x2000);
+  h.settle();
+  EXPECT_GE(pub.sender->keyframe_requests(), 1u);
+  h.send_vp8(pub, false, false, 0, 0);  // any payload: no detector looks at it
+  h.step();
+  EXPECT_EQ(sub.payloads.size(), 1u);
 }
 
 }  // namespace
