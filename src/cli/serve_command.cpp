@@ -1,11 +1,15 @@
 // `umbra serve`: the control plane (and, once it lands, the media router) in one process.
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/options.h"
 #include "common/log.h"
+#include "crypto/certificate.h"
+#include "router/router.h"
 #include "server/server.h"
 
 namespace umbra::cli {
@@ -25,6 +29,7 @@ constexpr const char* kServeHelp =
     "  --rtc-port PORT       first UDP media port (7881) [UMBRA_RTC_PORT]\n"
     "  --announced-ip IP     address put into ICE candidates [UMBRA_ANNOUNCED_IP]\n"
     "  --workers N           media router workers (one per core) [UMBRA_WORKERS]\n"
+    "  --no-router           run without the media router (routed sessions then refuse media)\n"
     "  --log-level LEVEL     debug, info, warn or error (info) [UMBRA_LOG_LEVEL]\n";
 
 std::string env_or(const char* name, std::string fallback) {
@@ -53,6 +58,7 @@ int run_serve(Args args) {
   std::string log_level = env_or("UMBRA_LOG_LEVEL", "info");
   options.announced_ip = env_or("UMBRA_ANNOUNCED_IP", "");
   bool key_given = false;
+  bool with_router = true;
 
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
@@ -66,6 +72,10 @@ int run_serve(Args args) {
     }
     if (arg == "--demo") {
       options.demo = true;
+      continue;
+    }
+    if (arg == "--no-router") {
+      with_router = false;
       continue;
     }
     std::string_view name = arg;
@@ -121,7 +131,29 @@ int run_serve(Args args) {
   }
   options.credentials = {api_key, api_secret};
 
-  auto server = server::Server::start(options);
+  // The DTLS identity of this process's media router: fingerprints go into every SDP answer and offer.
+  std::optional<crypto::Certificate> certificate;
+  server::RouterFactory make_router;
+  router::RouterOptions router_options;
+  if (with_router) {
+    certificate = crypto::Certificate::generate("umbra");
+    router_options.listen_ip = options.http_host;
+    router_options.rtc_port = options.rtc_port;
+    router_options.workers =
+        options.workers != 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency());
+    router_options.announced_ip = options.announced_ip;
+    make_router =
+        [&](server::ControlPoster post) -> Result<std::unique_ptr<server::MediaRouter>, std::string> {
+      try {
+        return std::unique_ptr<server::MediaRouter>(
+            std::make_unique<router::Router>(router_options, *certificate, std::move(post)));
+      } catch (const std::exception& e) {
+        return err("cannot start the media router on UDP port " + std::to_string(router_options.rtc_port) +
+                   ": " + e.what());
+      }
+    };
+  }
+  auto server = server::Server::start(options, make_router);
   if (!server) return fail(server.error());
   const std::string url = "http://" + http.substr(0, colon) + ":" + std::to_string((*server)->port());
   if (options.dev) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/client_token.h"
@@ -32,6 +33,15 @@ struct LiveStream {
   std::optional<VideoDimensions> video_dimensions;
   std::int64_t created_at_ms = 0;
   std::set<std::string> subscribers;  // connection ids
+  // Routed sessions: the publisher's router transport and one producer per track.
+  std::string transport_id;
+  std::vector<std::string> producer_ids;
+};
+
+// A subscription in a routed session: its own router transport with one consumer per track.
+struct RoutedSubscription {
+  std::string transport_id;                                    // empty while the router is still creating it
+  std::vector<std::pair<std::string, std::string>> consumers;  // (kind, consumer id)
 };
 
 struct LiveConnection {
@@ -43,8 +53,9 @@ struct LiveConnection {
   ClientLink* link = nullptr;  // null while suspended (socket dropped, resume window open)
   std::int64_t suspended_at_ms = 0;
   std::string resume_token;
-  std::vector<std::string> streams;     // ids of streams this connection publishes, oldest first
-  std::set<std::string> subscriptions;  // stream ids
+  std::vector<std::string> streams;                  // ids of streams this connection publishes, oldest first
+  std::set<std::string> subscriptions;               // stream ids
+  std::map<std::string, RoutedSubscription> routed;  // stream id → its router side (routed sessions)
 };
 
 struct Room {

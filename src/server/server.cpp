@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <chrono>
@@ -46,7 +47,7 @@ Server::~Server() {
 }
 
 Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& options,
-                                                           std::unique_ptr<MediaRouter> router) {
+                                                           const RouterFactory& make_router) {
   if (options.credentials.key.empty() || options.credentials.secret.empty()) {
     return err(
         std::string("an API key and secret are required (--api-key/--api-secret, UMBRA_API_KEY/"
@@ -56,7 +57,14 @@ Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& 
   auto store = SessionStore::open(options.data_dir);
   if (!store) return err(store.error());
   impl->store = std::move(*store);
-  impl->router = router ? std::move(router) : make_unavailable_media_router();
+  if (make_router) {
+    boost::asio::io_context* io = &impl->io;
+    auto router = make_router([io](std::function<void()> fn) { boost::asio::post(*io, std::move(fn)); });
+    if (!router) return err(router.error());
+    impl->router = std::move(*router);
+  } else {
+    impl->router = make_unavailable_media_router();
+  }
 
   HubConfig hub_config;
   hub_config.credentials = options.credentials;

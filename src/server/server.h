@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,12 +28,17 @@ struct ServerOptions {
   unsigned workers = 0;  // 0 = one per core
 };
 
+// Runs a function on the control-plane thread (how the router hands back its completions).
+using ControlPoster = std::function<void(std::function<void()>)>;
+// Builds the media router once the control plane's event loop exists; errors are sentences.
+using RouterFactory = std::function<Result<std::unique_ptr<MediaRouter>, std::string>(ControlPoster)>;
+
 class Server {
  public:
   // Opens the store and binds the listener; errors are sentences for the operator.
-  // `router` may be null: then routed media is reported as unavailable.
+  // Without a router factory, routed media is reported as unavailable.
   static Result<std::unique_ptr<Server>, std::string> start(const ServerOptions& options,
-                                                            std::unique_ptr<MediaRouter> router = nullptr);
+                                                            const RouterFactory& make_router = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

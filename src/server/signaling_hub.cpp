@@ -344,8 +344,12 @@ void SignalingHub::remove_connection(Room& room, std::string connection_id, cons
     const auto s = room.streams.find(stream_id);
     if (s == room.streams.end()) continue;
     s->second.subscribers.erase(connection_id);
+    close_subscription_transport(it->second, stream_id);
     send_to(room, s->second.connection_id,
             {{"type", "subscriberRemoved"}, {"streamId", stream_id}, {"connectionId", connection_id}});
+  }
+  for (const auto& [stream_id, routed] : it->second.routed) {
+    if (!routed.transport_id.empty()) router_.close_transport(routed.transport_id);
   }
   ClientLink* link = it->second.link;
   resume_tokens_.erase(it->second.resume_token);

@@ -106,6 +106,19 @@ class SignalingHub {
   void handle_signal(Room& room, LiveConnection& self, const Request& r);
   void handle_force_disconnect(Room& room, LiveConnection& self, const Request& r);
   void handle_force_mute(Room& room, LiveConnection& self, const Request& r);
+
+  // Routed sessions (signaling_routed.cpp): negotiation through the MediaRouter, completed
+  // asynchronously on this thread. Completions look everything up again by id: the connection may
+  // have left (then the router side is closed) or resumed on another socket (then it gets the answer).
+  void routed_publish(Room& room, LiveConnection& self, const Request& r, LiveStream stream, std::string sdp);
+  void routed_subscribe(Room& room, LiveConnection& self, const Request& r, LiveStream& stream);
+  void routed_subscribe_answer(Room& room, LiveConnection& self, const Request& r);
+  void close_subscription_transport(LiveConnection& subscriber, const std::string& stream_id);
+  LiveConnection* find_connection(const std::string& session_id, const std::string& connection_id);
+  void reply_later(const std::string& session_id, const std::string& connection_id,
+                   const nlohmann::json& request_id, nlohmann::json result);
+  void fail_later(const std::string& session_id, const std::string& connection_id,
+                  const nlohmann::json& request_id, std::string_view code, std::string_view message);
   Result<void, HubError> deliver_signal(const std::string& session_id, const std::optional<std::string>& from,
                                         const std::string& type, const std::string& data,
                                         const std::vector<std::string>& to, bool check_only);

@@ -41,9 +41,7 @@ void SignalingHub::handle_publish(Room& room, LiveConnection& self, const Reques
   }
   if (room.session.media_mode == MediaMode::kRouted) {
     if (!router_.available()) return fail(link, r.id, "router_unavailable", kRouterUnavailableMessage);
-    // The router exists but SDP <-> RTP-parameter translation is not wired yet (src/rtc/sdp).
-    (void)sdp;
-    return fail(link, r.id, "router_unavailable", "routed negotiation is not wired to the router yet");
+    if (!sdp) return fail(link, r.id, "bad_request", "a routed publish carries the SDP offer in sdp");
   }
 
   LiveStream stream;
@@ -55,6 +53,9 @@ void SignalingHub::handle_publish(Room& room, LiveConnection& self, const Reques
   stream.video_type = video_type.value_or("camera");
   stream.video_dimensions = dims;
   stream.created_at_ms = now_ms;
+  if (room.session.media_mode == MediaMode::kRouted) {
+    return routed_publish(room, self, r, std::move(stream), std::move(*sdp));
+  }
   const std::string id = stream.id;
   const auto& stored = room.streams.emplace(id, std::move(stream)).first->second;
   self.streams.push_back(id);
@@ -128,9 +129,12 @@ void SignalingHub::destroy_stream(Room& room, const std::string& stream_id, cons
   if (it == room.streams.end()) return;
   const LiveStream stream = std::move(it->second);
   room.streams.erase(it);
+  if (!stream.transport_id.empty()) router_.close_transport(stream.transport_id);
   for (const auto& subscriber : stream.subscribers) {
     const auto c = room.connections.find(subscriber);
-    if (c != room.connections.end()) c->second.subscriptions.erase(stream_id);
+    if (c == room.connections.end()) continue;
+    c->second.subscriptions.erase(stream_id);
+    close_subscription_transport(c->second, stream_id);
   }
   const auto owner = room.connections.find(stream.connection_id);
   if (owner != room.connections.end()) std::erase(owner->second.streams, stream_id);
@@ -160,7 +164,11 @@ void SignalingHub::handle_subscribe(Room& room, LiveConnection& self, const Requ
   LiveStream& stream = it->second;
   if (room.session.media_mode == MediaMode::kRouted) {
     if (!router_.available()) return fail(link, r.id, "router_unavailable", kRouterUnavailableMessage);
-    return fail(link, r.id, "router_unavailable", "routed negotiation is not wired to the router yet");
+    if (r.type == "subscribeAnswer") return routed_subscribe_answer(room, self, r);
+    if (stream.connection_id == self.id)
+      return fail(link, r.id, "conflict", "you cannot subscribe to your own stream");
+    if (stream.subscribers.contains(self.id)) return fail(link, r.id, "conflict", "already subscribed");
+    return routed_subscribe(room, self, r, stream);
   }
   if (r.type == "subscribeAnswer")
     return fail(link, r.id, "routed_required", "subscribeAnswer is for routed sessions");
@@ -185,6 +193,7 @@ void SignalingHub::handle_unsubscribe(Room& room, LiveConnection& self, const Re
   }
   it->second.subscribers.erase(self.id);
   self.subscriptions.erase(*stream_id);
+  close_subscription_transport(self, *stream_id);
   reply(link, r.id);
   send_to(room, it->second.connection_id,
           {{"type", "subscriberRemoved"}, {"streamId", *stream_id}, {"connectionId", self.id}});
@@ -194,12 +203,19 @@ void SignalingHub::handle_update_subscription(Room& room, LiveConnection& self, 
   ClientLink& link = *self.link;
   Fields f(r.body);
   const auto stream_id = f.string("streamId", 64, true);
-  f.boolean("audio");
-  f.boolean("video");
+  const auto audio = f.boolean("audio");
+  const auto video = f.boolean("video");
   if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
   const auto it = room.streams.find(*stream_id);
   if (it == room.streams.end() || !it->second.subscribers.contains(self.id)) {
     return fail(link, r.id, "not_found", "not subscribed to that stream");
+  }
+  // Routed: the router stops forwarding what the subscriber does not want (relayed: the SDK's business).
+  if (const auto routed = self.routed.find(*stream_id); routed != self.routed.end()) {
+    for (const auto& [kind, consumer_id] : routed->second.consumers) {
+      const auto& wanted = kind == "audio" ? audio : video;
+      if (wanted) router_.set_consumer_paused(consumer_id, !*wanted);
+    }
   }
   reply(link, r.id);
 }

@@ -1,0 +1,38 @@
+// SDP <-> router parameters for routed sessions: the glue between a browser's offer/answer
+// (rtc/sdp, RFC 8829 JSEP) and the MediaRouter interface's transports, producers and consumers.
+// Pure functions, so the mapping is tested without a router or a browser.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "rtc/sdp/negotiation.h"
+#include "rtc/sdp/session_description.h"
+#include "server/media_router.h"
+
+namespace umbra::server {
+
+// Our side of a transport, as the SDP builders want it.
+rtc::sdp::LocalEndpoint local_endpoint(const TransportInfo& transport);
+
+// The browser's DTLS parameters from its offer or answer. The router is always the DTLS server
+// (rtc/sdp/negotiation.h), so the browser is the client.
+Result<DtlsParameters, std::string> client_dtls(const rtc::sdp::SessionDescription& sdp);
+
+struct PublishPlan {
+  std::string answer_sdp;
+  DtlsParameters dtls;
+  std::vector<ProduceOptions> producers;  // one per accepted audio/video section
+};
+
+// Answers a publishing browser's offer on `transport`. `e2ee` restricts video to VP8 (DESIGN.md 4.7).
+Result<PublishPlan, std::string> plan_publish(const rtc::sdp::SessionDescription& offer,
+                                              const TransportInfo& transport, bool e2ee,
+                                              const std::string& stream_id);
+
+// The router's offer to a subscriber for the consumers of one stream (audio first, then video).
+std::string subscribe_offer(const std::vector<ConsumerInfo>& consumers, const TransportInfo& transport,
+                            const std::string& stream_id);
+
+}  // namespace umbra::server

@@ -1,0 +1,266 @@
+// Routed sessions: publish and subscribe negotiated with the media router through MediaRouter
+// (docs/protocol.md 3.5, 3.6). A publish is answered, and its stream announced, only once the router
+// has its transport and producers; a subscribe is answered with the router's offer once the consumers
+// exist, and the browser's answer connects the transport.
+#include <memory>
+
+#include "common/log.h"
+#include "rtc/sdp/parser.h"
+#include "server/json_views.h"
+#include "server/routed_sdp.h"
+#include "server/signaling_hub.h"
+#include "server/signaling_internal.h"
+
+namespace umbra::server {
+
+using nlohmann::json;
+using namespace signaling;
+
+LiveConnection* SignalingHub::find_connection(const std::string& session_id,
+                                              const std::string& connection_id) {
+  Room* room = room_of(session_id);
+  if (room == nullptr) return nullptr;
+  const auto it = room->connections.find(connection_id);
+  return it == room->connections.end() ? nullptr : &it->second;
+}
+
+void SignalingHub::reply_later(const std::string& session_id, const std::string& connection_id,
+                               const json& request_id, json result) {
+  LiveConnection* c = find_connection(session_id, connection_id);
+  if (c != nullptr && c->link != nullptr) reply(*c->link, request_id, std::move(result));
+}
+
+void SignalingHub::fail_later(const std::string& session_id, const std::string& connection_id,
+                              const json& request_id, std::string_view code, std::string_view message) {
+  log::warn("signaling", "routed negotiation failed",
+            {{"session", session_id}, {"conn", connection_id}, {"code", code}, {"why", message}});
+  LiveConnection* c = find_connection(session_id, connection_id);
+  if (c != nullptr && c->link != nullptr) fail(*c->link, request_id, code, message);
+}
+
+void SignalingHub::close_subscription_transport(LiveConnection& subscriber, const std::string& stream_id) {
+  const auto it = subscriber.routed.find(stream_id);
+  if (it == subscriber.routed.end()) return;
+  if (!it->second.transport_id.empty()) router_.close_transport(it->second.transport_id);
+  subscriber.routed.erase(it);
+}
+
+namespace {
+
+struct PendingPublish {
+  std::string session_id;
+  std::string connection_id;
+  json request_id;
+  LiveStream stream;
+  rtc::sdp::SessionDescription offer;
+  std::string answer_sdp;
+  int remaining = 0;
+  bool failed = false;
+  RouterError error;
+};
+
+struct PendingSubscribe {
+  std::string session_id;
+  std::string connection_id;
+  std::string stream_id;
+  json request_id;
+  TransportInfo transport;
+  std::vector<ConsumerInfo> consumers;
+  int remaining = 0;
+  bool failed = false;
+  RouterError error;
+};
+
+}  // namespace
+
+void SignalingHub::routed_publish(Room& room, LiveConnection& self, const Request& r, LiveStream stream,
+                                  std::string sdp) {
+  auto offer = rtc::sdp::parse(sdp);
+  if (!offer)
+    return fail(*self.link, r.id, "bad_request", "the SDP offer does not parse: " + to_string(offer.error()));
+  auto pending = std::make_shared<PendingPublish>();
+  pending->session_id = room.session.id;
+  pending->connection_id = self.id;
+  pending->request_id = r.id;
+  pending->stream = std::move(stream);
+  pending->offer = std::move(*offer);
+  const bool e2ee = room.session.e2ee;
+
+  // The last completion (connect + every produce) decides.
+  auto finish = [this, pending] {
+    Room* live_room = room_of(pending->session_id);
+    LiveConnection* owner = find_connection(pending->session_id, pending->connection_id);
+    if (pending->failed || owner == nullptr || live_room == nullptr) {
+      router_.close_transport(pending->stream.transport_id);
+      if (pending->failed)
+        fail_later(pending->session_id, pending->connection_id, pending->request_id, pending->error.code,
+                   pending->error.message);
+      return;
+    }
+    const std::string id = pending->stream.id;
+    const auto& stored = live_room->streams.emplace(id, std::move(pending->stream)).first->second;
+    owner->streams.push_back(id);
+    ++counters_.streams_total;
+    log::info("signaling", "stream published (routed)",
+              {{"session", live_room->session.id}, {"conn", owner->id}, {"stream", id}});
+    if (owner->link != nullptr) {
+      reply(*owner->link, pending->request_id, {{"streamId", id}, {"sdp", pending->answer_sdp}});
+    }
+    broadcast(*live_room, {{"type", "streamCreated"}, {"stream", stream_json(stored)}}, owner->id);
+  };
+
+  TransportOptions options{room.session.id, self.id, e2ee};
+  router_.create_transport(options, [this, pending, e2ee, finish](RouterOutcome<TransportInfo> created) {
+    if (!created.value) {
+      return fail_later(pending->session_id, pending->connection_id, pending->request_id,
+                        created.error.code.empty() ? "router_error" : created.error.code,
+                        created.error.message);
+    }
+    pending->stream.transport_id = created.value->transport_id;
+    if (find_connection(pending->session_id, pending->connection_id) == nullptr) {
+      router_.close_transport(pending->stream.transport_id);
+      return;
+    }
+    auto plan = plan_publish(pending->offer, *created.value, e2ee, pending->stream.id);
+    if (!plan) {
+      router_.close_transport(pending->stream.transport_id);
+      return fail_later(pending->session_id, pending->connection_id, pending->request_id,
+                        "negotiation_failed", plan.error());
+    }
+    pending->answer_sdp = std::move(plan->answer_sdp);
+    pending->remaining = 1 + static_cast<int>(plan->producers.size());
+    const auto done_one = [pending, finish](bool ok, const RouterError& error) {
+      if (!ok && !pending->failed) {
+        pending->failed = true;
+        pending->error = error;
+      }
+      if (--pending->remaining == 0) finish();
+    };
+    const std::string tid = pending->stream.transport_id;
+    router_.connect_transport(tid, plan->dtls, [done_one](RouterOutcome<RouterDone> connected) {
+      done_one(connected.value.has_value(), connected.error);
+    });
+    for (const auto& producer : plan->producers) {
+      router_.produce(tid, producer, [pending, done_one](RouterOutcome<ProducerInfo> produced) {
+        if (produced.value) pending->stream.producer_ids.push_back(produced.value->producer_id);
+        done_one(produced.value.has_value(), produced.error);
+      });
+    }
+  });
+}
+
+void SignalingHub::routed_subscribe(Room& room, LiveConnection& self, const Request& r, LiveStream& stream) {
+  if (stream.producer_ids.empty()) return fail(*self.link, r.id, "not_found", "that stream has no media yet");
+  // Recorded now so a second subscribe is a conflict and leaving cleans up; the transport id follows.
+  stream.subscribers.insert(self.id);
+  self.subscriptions.insert(stream.id);
+  self.routed[stream.id] = RoutedSubscription{};
+
+  auto pending = std::make_shared<PendingSubscribe>();
+  pending->session_id = room.session.id;
+  pending->connection_id = self.id;
+  pending->stream_id = stream.id;
+  pending->request_id = r.id;
+  const std::vector<std::string> producers = stream.producer_ids;
+
+  // Still wanted? Only if the stream exists and this subscription is the one we started.
+  auto subscription = [this, pending]() -> RoutedSubscription* {
+    LiveConnection* subscriber = find_connection(pending->session_id, pending->connection_id);
+    Room* live_room = room_of(pending->session_id);
+    if (subscriber == nullptr || live_room == nullptr || !live_room->streams.contains(pending->stream_id)) {
+      return nullptr;
+    }
+    const auto it = subscriber->routed.find(pending->stream_id);
+    if (it == subscriber->routed.end()) return nullptr;
+    if (!it->second.transport_id.empty() && it->second.transport_id != pending->transport.transport_id)
+      return nullptr;
+    return &it->second;
+  };
+  auto abandon = [this, pending](std::string_view code, std::string_view message) {
+    router_.close_transport(pending->transport.transport_id);
+    Room* live_room = room_of(pending->session_id);
+    LiveConnection* subscriber = find_connection(pending->session_id, pending->connection_id);
+    if (live_room != nullptr && subscriber != nullptr) {
+      const auto s = live_room->streams.find(pending->stream_id);
+      const auto mine = subscriber->routed.find(pending->stream_id);
+      if (mine != subscriber->routed.end() &&
+          (mine->second.transport_id.empty() ||
+           mine->second.transport_id == pending->transport.transport_id)) {
+        subscriber->routed.erase(mine);
+        subscriber->subscriptions.erase(pending->stream_id);
+        if (s != live_room->streams.end()) s->second.subscribers.erase(subscriber->id);
+      }
+    }
+    fail_later(pending->session_id, pending->connection_id, pending->request_id, code, message);
+  };
+
+  TransportOptions options{room.session.id, self.id, room.session.e2ee};
+  router_.create_transport(options, [this, pending, producers, subscription,
+                                     abandon](RouterOutcome<TransportInfo> created) {
+    if (!created.value) {
+      return abandon(created.error.code.empty() ? "router_error" : created.error.code, created.error.message);
+    }
+    pending->transport = *created.value;
+    RoutedSubscription* sub = subscription();
+    if (sub == nullptr) {
+      router_.close_transport(pending->transport.transport_id);
+      return;
+    }
+    sub->transport_id = pending->transport.transport_id;
+    pending->remaining = static_cast<int>(producers.size());
+    for (const auto& producer_id : producers) {
+      router_.consume(
+          pending->transport.transport_id, {producer_id, false},
+          [this, pending, subscription, abandon](RouterOutcome<ConsumerInfo> consumed) {
+            if (consumed.value) {
+              pending->consumers.push_back(*consumed.value);
+            } else if (!pending->failed) {
+              pending->failed = true;
+              pending->error = consumed.error;
+            }
+            if (--pending->remaining > 0) return;
+            if (pending->failed) return abandon(pending->error.code, pending->error.message);
+            RoutedSubscription* wanted = subscription();
+            if (wanted == nullptr) return;  // unsubscribed meanwhile: already closed
+            for (const auto& c : pending->consumers) {
+              wanted->consumers.emplace_back(c.kind, c.consumer_id);
+            }
+            reply_later(
+                pending->session_id, pending->connection_id, pending->request_id,
+                {{"streamId", pending->stream_id},
+                 {"sdp", subscribe_offer(pending->consumers, pending->transport, pending->stream_id)}});
+          });
+    }
+  });
+}
+
+void SignalingHub::routed_subscribe_answer(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, true);
+  const auto sdp = f.string("sdp", kMaxSdpSize, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto it = self.routed.find(*stream_id);
+  if (it == self.routed.end() || it->second.transport_id.empty()) {
+    return fail(link, r.id, "not_found", "no subscription of yours waits for an answer on that stream");
+  }
+  const auto answer = rtc::sdp::parse(*sdp);
+  if (!answer)
+    return fail(link, r.id, "bad_request", "the SDP answer does not parse: " + to_string(answer.error()));
+  const auto dtls = client_dtls(*answer);
+  if (!dtls) return fail(link, r.id, "bad_request", dtls.error());
+  const std::string session_id = room.session.id;
+  const std::string connection_id = self.id;
+  const json request_id = r.id;
+  router_.connect_transport(
+      it->second.transport_id, *dtls,
+      [this, session_id, connection_id, request_id](RouterOutcome<RouterDone> connected) {
+        if (!connected.value) {
+          return fail_later(session_id, connection_id, request_id, "negotiation_failed",
+                            connected.error.message);
+        }
+        reply_later(session_id, connection_id, request_id, json::object());
+      });
+}
+
+}  // namespace umbra::server
