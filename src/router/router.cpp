@@ -48,7 +48,11 @@ Router::Router(const RouterOptions& options, const crypto::Certificate& certific
     wo.rtp_dump_dir = options.rtp_dump_dir;
     workers_.push_back(std::make_unique<Worker>(static_cast<int>(i), wo, dtls));
   }
-  for (auto& w : workers_) w->start();
+  for (auto& w : workers_) {
+    w->set_on_transport_closed(
+        [this](const std::string& id, const std::string& reason) { on_worker_transport_closed(id, reason); });
+    w->start();
+  }
 }
 
 Router::~Router() {
@@ -174,7 +178,8 @@ void Router::produce(const std::string& transport_id, const ProduceOptions& opti
     std::lock_guard lock(mutex_);
     worker = worker_of(transport_workers_, transport_id);
     if (worker != nullptr)
-      producers_[id] = ProducerRecord{transport_rooms_[transport_id], options.kind, options.rtp};
+      producers_[id] =
+          ProducerRecord{transport_rooms_[transport_id], transport_id, options.kind, options.rtp};
   }
   if (worker == nullptr) return fail(std::move(done), "transport_not_found", "no transport " + transport_id);
   worker->post([this, worker, transport_id, id, params, done = std::move(done)]() mutable {
@@ -259,24 +264,21 @@ void Router::close_transport(const std::string& transport_id) {
 }
 
 void Router::set_on_transport_closed(std::function<void(const std::string&, const std::string&)> fn) {
+  std::lock_guard lock(mutex_);
+  on_transport_closed_ = std::move(fn);
+}
+
+void Router::on_worker_transport_closed(const std::string& id, const std::string& reason) {
+  // On a worker thread: forget the transport, then tell the control plane on its own thread.
+  std::function<void(const std::string&, const std::string&)> handler;
   {
     std::lock_guard lock(mutex_);
-    on_transport_closed_ = std::move(fn);
+    transport_workers_.erase(id);
+    transport_rooms_.erase(id);
+    std::erase_if(producers_, [&](const auto& entry) { return entry.second.transport_id == id; });
+    handler = on_transport_closed_;
   }
-  for (auto& w : workers_) {
-    w->post([this, worker = w.get()] {
-      worker->set_on_transport_closed([this](const std::string& id, const std::string& reason) {
-        std::function<void(const std::string&, const std::string&)> handler;
-        {
-          std::lock_guard lock(mutex_);
-          transport_workers_.erase(id);
-          transport_rooms_.erase(id);
-          handler = on_transport_closed_;
-        }
-        if (handler) post_([handler, id, reason] { handler(id, reason); });
-      });
-    });
-  }
+  if (handler) post_([handler, id, reason] { handler(id, reason); });
 }
 
 void Router::restart_ice(const std::string& transport_id, const std::string& remote_ufrag,

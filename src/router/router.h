@@ -60,7 +60,7 @@ class Router final : public server::MediaRouter {
 
   // Beyond the MediaRouter interface (for the server to adopt):
   // A transport that closed on its own (consent expiry, DTLS failure or close_notify) is
-  // reported here, on the control-plane thread. Set before creating transports.
+  // reported here, on the control-plane thread (so is one closed by close_transport()).
   void set_on_transport_closed(
       std::function<void(const std::string& transport_id, const std::string& reason)> fn);
   // ICE restart: the answer carries the new ufrag/pwd in TransportInfo (candidates unchanged).
@@ -70,10 +70,12 @@ class Router final : public server::MediaRouter {
  private:
   struct ProducerRecord {
     std::string room_id;
+    std::string transport_id;
     std::string kind;
     server::RtpParameters rtp;
   };
   Worker* worker_for_room(const std::string& room_id);
+  void on_worker_transport_closed(const std::string& id, const std::string& reason);
   Worker* worker_of(const std::map<std::string, Worker*>& map, const std::string& id) const;
   template <class T>
   void complete(server::RouterCallback<T> done, server::RouterOutcome<T> outcome);
