@@ -22,7 +22,7 @@ class Vp8Depacketizer {
  public:
   // A frame larger than this is treated as corrupt (a stream that never sets the marker bit must
   // not grow memory without bound). 4 MiB is far above any real-time VP8 frame.
-  static constexpr std::size_t kMaxFrameSize = 4 * 1024 * 1024;
+  static constexpr std::size_t kMaxFrameSize = std::size_t{4} * 1024 * 1024;
 
   // The frame this packet completes, if any.
   std::optional<EncodedFrame> push(const rtc::rtp::RtpPacket& packet, bool after_loss);

@@ -82,15 +82,15 @@ class Vp8Encoder {
 
   // A moving gradient, so delta frames carry real motion.
   std::vector<std::pair<Bytes, bool>> encode(int index, bool force_key_frame) {
-    for (unsigned y = 0; y < kHeight; ++y) {
-      for (unsigned x = 0; x < kWidth; ++x) {
-        image_.planes[0][y * static_cast<unsigned>(image_.stride[0]) + x] =
-            static_cast<std::uint8_t>(x + y + static_cast<unsigned>(index) * 4);
+    for (std::size_t y = 0; y < kHeight; ++y) {
+      for (std::size_t x = 0; x < kWidth; ++x) {
+        image_.planes[0][y * static_cast<std::size_t>(image_.stride[0]) + x] =
+            static_cast<std::uint8_t>(x + y + static_cast<std::size_t>(index) * 4);
       }
     }
     for (int plane = 1; plane < 3; ++plane) {
-      for (unsigned y = 0; y < kHeight / 2; ++y) {
-        std::fill_n(image_.planes[plane] + y * static_cast<unsigned>(image_.stride[plane]), kWidth / 2,
+      for (std::size_t y = 0; y < kHeight / 2; ++y) {
+        std::fill_n(image_.planes[plane] + y * static_cast<std::size_t>(image_.stride[plane]), kWidth / 2,
                     static_cast<std::uint8_t>(128 + plane * 10));
       }
     }
@@ -131,7 +131,9 @@ class OpusFrames {
     for (int i = 0; i < kSamples; ++i) {
       const double t = static_cast<double>(index * kSamples + i) / 48000.0;
       const auto v = static_cast<opus_int16>(8000.0 * std::sin(2.0 * 3.14159265358979 * 440.0 * t));
-      for (int c = 0; c < channels_; ++c) pcm[static_cast<std::size_t>(i * channels_ + c)] = v;
+      for (int c = 0; c < channels_; ++c)
+        pcm[static_cast<std::size_t>(i) * static_cast<std::size_t>(channels_) + static_cast<std::size_t>(c)] =
+            v;
     }
     Bytes out(1500);
     const int n =
@@ -347,7 +349,7 @@ TEST_F(ArchiveRecording, AProcessKilledMidRecordingLeavesAPlayableFile) {
     if (!recorder.ok()) ::_exit(2);
     Network network({});
     publish_video(**recorder, network, 120, TimePoint{});  // 4 s, never finished
-    ::raise(SIGKILL);
+    (void)::raise(SIGKILL);
     ::_exit(3);
   }
   int status = 0;

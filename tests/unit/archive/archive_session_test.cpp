@@ -10,7 +10,7 @@ using std::chrono::seconds;
 using Action = AlwaysArchiveRule::Action;
 using State = StreamEntry::State;
 
-const TimePoint kStart = TimePoint{} + seconds(100);
+constexpr TimePoint kStart = TimePoint{} + seconds(100);
 
 RecordingResult recorded(TimePoint first_frame_at, Duration duration) {
   RecordingResult r;

@@ -10,7 +10,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const TimePoint kStart{};
+constexpr TimePoint kStart{};
 
 Bytes packet_for(std::uint16_t seq) {
   return {static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq)};

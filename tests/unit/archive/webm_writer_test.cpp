@@ -47,7 +47,7 @@ TEST_F(WebmWriterTest, AFullDiskIsAnErrorOnTheWriteNotACrash) {
   ASSERT_TRUE(writer.ok()) << writer.error();
   const Bytes key = testing::fake_vp8_key_frame(4000);
   Result<void, std::string> result;
-  for (int i = 0; i < 50 && result.ok(); ++i) result = (*writer)->write(key, i * 33, true);
+  for (std::int64_t i = 0; i < 50 && result.ok(); ++i) result = (*writer)->write(key, i * 33, true);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().find("No space left on device"), std::string::npos) << result.error();
   // Failed for good: later calls say the same, and finish does not pretend.
