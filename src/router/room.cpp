@@ -58,6 +58,9 @@ Result<void, std::string> Room::add_producer(const std::string& transport_id, co
   routes_[{t, params.ssrc}] = Route{producer.get(), nullptr, false};
   if (params.rtx_ssrc) routes_[{t, *params.rtx_ssrc}] = Route{producer.get(), nullptr, true};
   producers_[producer_id] = std::move(producer);
+  if (params.twcc_extension_id && twcc_.count(t) == 0) {
+    twcc_[t] = Twcc{*params.twcc_extension_id, params.ssrc, {}};
+  }
   return {};
 }
 
@@ -129,6 +132,14 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
   }
   Producer& producer = *route->second.producer;
   ++counters_.packets_in;
+  if (!twcc_.empty()) {
+    // Every packet counts for congestion control, RTX and padding included.
+    const auto tw = twcc_.find(&transport);
+    if (tw != twcc_.end()) {
+      const auto ext = packet.extension(tw->second.extension_id);
+      if (ext && ext->size() == 2) tw->second.recorder.on_packet(load_be16(ext->data()), now);
+    }
+  }
   counters_.bytes_in += packet.size();
 
   if (route->second.rtx) {
@@ -334,6 +345,17 @@ void Room::handle_timeout(TimePoint now) {
   }
   for (auto& [id, t] : transports_) t->handle_timeout(now);
   for (auto& [id, p] : producers_) send_producer_feedback(*p, now);
+  if (now - last_twcc_ >= kTwccInterval) {
+    last_twcc_ = now;
+    for (auto& [t, tw] : twcc_) {
+      if (t->state() != WebRtcTransport::State::kConnected) continue;
+      const auto feedback = tw.recorder.poll(rtcp_ssrc_, tw.media_ssrc);
+      if (feedback.empty()) continue;
+      std::vector<rtcp::Packet> packets(feedback.begin(), feedback.end());
+      auto compound = rtcp::serialize(packets);
+      if (compound) t->send_rtcp(*compound);
+    }
+  }
   if (now - last_report_ >= kReportInterval) {
     last_report_ = now;
     send_reports(now);
@@ -373,6 +395,7 @@ void Room::collect_closed() {
       if (c->transport == t) consumers.push_back(c.get());
     }
     for (Consumer* c : consumers) remove_consumer(c);
+    twcc_.erase(it->second.get());
     if (on_removed_) on_removed_(*t, reason);
     transports_.erase(it);
   }

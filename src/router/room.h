@@ -29,6 +29,7 @@
 #include "router/packet_cache.h"
 #include "router/receive_stats.h"
 #include "router/rtp_rewriter.h"
+#include "router/twcc_recorder.h"
 #include "router/webrtc_transport.h"
 
 namespace umbra::router {
@@ -45,6 +46,9 @@ struct ProducerParams {
   // How keyframes are found; kNone: consumers start at once (no keyframe gating).
   KeyframeCodec keyframe_codec = KeyframeCodec::kNone;
   bool use_fir = false;  // the publisher negotiated "ccm fir" but not "nack pli"
+  // The transport-wide sequence number extension's id, when negotiated: the room then sends
+  // transport-cc feedback for the whole transport.
+  std::optional<std::uint8_t> twcc_extension_id;
 };
 
 struct RoomStats {
@@ -103,6 +107,7 @@ class Room : public WebRtcTransport::Listener {
   void on_rtcp(WebRtcTransport& transport, ByteSpan compound, TimePoint now) override;
 
   static constexpr Duration kReportInterval = std::chrono::seconds(1);
+  static constexpr Duration kTwccInterval = std::chrono::milliseconds(100);
 
  private:
   struct Consumer;
@@ -166,7 +171,14 @@ class Room : public WebRtcTransport::Listener {
   std::map<std::string, std::unique_ptr<WebRtcTransport>> transports_;
   std::map<std::string, std::unique_ptr<Producer>> producers_;
   std::map<std::string, std::unique_ptr<Consumer>> consumers_;
-  std::map<RouteKey, Route> routes_;  // incoming SSRC (media or RTX) or consumer SSRC on a transport
+  std::map<RouteKey, Route> routes_;
+  struct Twcc {
+    std::uint8_t extension_id = 0;
+    std::uint32_t media_ssrc = 0;
+    TwccRecorder recorder;
+  };
+  std::map<WebRtcTransport*, Twcc> twcc_;
+  TimePoint last_twcc_{};  // incoming SSRC (media or RTX) or consumer SSRC on a transport
   std::vector<std::pair<std::string, std::string>> closed_;  // transport id, reason
   std::function<void(const WebRtcTransport&, const std::string&)> on_removed_;
   TimePoint last_report_{};

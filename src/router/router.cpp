@@ -167,6 +167,11 @@ void Router::produce(const std::string& transport_id, const ProduceOptions& opti
   params.rtx_payload_type = codec.rtx_payload_type.value_or(0);
   params.clock_rate =
       codec.clock_rate == 0 ? (params.kind == MediaKind::kAudio ? 48000 : 90000) : codec.clock_rate;
+  for (const auto& ext : options.rtp.header_extensions) {
+    if (ext.uri == "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01") {
+      params.twcc_extension_id = ext.id;
+    }
+  }
   const std::string mime = lower(codec.mime_type);
   params.keyframe_codec = mime == "video/vp8"    ? KeyframeCodec::kVp8
                           : mime == "video/h264" ? KeyframeCodec::kH264

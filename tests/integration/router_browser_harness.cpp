@@ -54,6 +54,9 @@ async function subscribe() {
 async function inbound() {
   const out = {video: 0, audio: 0, state: window.sub ? window.sub.connectionState : 'none',
                pubState: window.pub ? window.pub.connectionState : 'none'};
+  if (window.pub) (await window.pub.getStats()).forEach(r => {
+    if (r.type === 'candidate-pair' && r.nominated) out.pubBitrate = r.availableOutgoingBitrate || 0;
+  });
   if (!window.sub) return out;
   (await window.sub.getStats()).forEach(r => {
     if (r.type === 'inbound-rtp' && r.kind === 'video') out.video = r.framesDecoded || 0;
@@ -182,6 +185,8 @@ class Harness {
                           std::nullopt};
       if (rtx) rc.rtx_payload_type = static_cast<std::uint8_t>(rtx->payload_type);
       po.rtp.codecs = {rc};
+      for (const auto& e : a.extmaps)
+        po.rtp.header_extensions.push_back({e.uri, static_cast<std::uint8_t>(e.id)});
       po.rtp.encodings = {{ssrc, rtx ? o.rtx_ssrc_for(ssrc) : std::nullopt, ""}};
       const auto produced = wait<server::ProducerInfo>(
           [&](auto done) { router_.produce(info->transport_id, po, std::move(done)); }, error);

@@ -12,6 +12,7 @@
 #include "memory_network.h"
 #include "router/udp_mux.h"
 #include "rtc/rtcp/packet.h"
+#include "rtc/rtp/header.h"
 
 namespace umbra::router {
 namespace {
@@ -357,6 +358,58 @@ TEST(Room, VideoWithoutAKeyframeDetectorIsForwardedAtOnceAndStillAsksForAKeyfram
   h.send_vp8(pub, false, false, 0, 0);  // any payload: no detector looks at it
   h.step();
   EXPECT_EQ(sub.payloads.size(), 1u);
+}
+
+}  // namespace
+}  // namespace umbra::router
+
+namespace umbra::router {
+namespace {
+
+TEST(Room, SendsTransportCcFeedbackToThePublisher) {
+  Harness h;
+  Peer& pub = h.add_peer();
+  pub.sender.emplace(client::RtpSenderParams{kVideoSsrc, 96, std::nullopt, 0});
+  ProducerParams params;
+  params.ssrc = kVideoSsrc;
+  params.payload_type = 96;
+  params.twcc_extension_id = 5;
+  ASSERT_TRUE(h.room.add_producer(pub.transport_id, "video", params));
+  struct Tap : client::PeerTransport::Listener {
+    std::vector<rtc::rtcp::TransportCc> feedback;
+    void on_rtp(rtc::rtp::RtpPacket&, TimePoint) override {}
+    void on_rtcp(ByteSpan compound, TimePoint) override {
+      const auto packets = rtc::rtcp::parse_packets(compound);
+      if (!packets) return;
+      for (const auto& p : *packets) {
+        if (const auto* fb = std::get_if<rtc::rtcp::TransportCc>(&p)) feedback.push_back(*fb);
+      }
+    }
+  } tap;
+  pub.transport.set_listener(&tap);
+  h.settle();
+  for (std::uint16_t i = 0; i < 10; ++i) {
+    rtc::rtp::RtpHeader header;
+    header.payload_type = 96;
+    header.sequence_number = i;
+    header.ssrc = kVideoSsrc;
+    header.extensions.push_back({5, {0x00, static_cast<std::uint8_t>(i == 4 ? 0 : 40 + i)}});
+    if (i == 4) continue;  // transport-wide seq 44 never sent
+    Bytes packet = header.build(Bytes(100, 1)).value();
+    ASSERT_TRUE(pub.transport.send_rtp(packet));
+    h.step(2ms);
+  }
+  for (int i = 0; i < 60; ++i) h.step();
+  ASSERT_FALSE(tap.feedback.empty());
+  std::size_t received = 0;
+  std::size_t lost = 0;
+  for (const auto& fb : tap.feedback) {
+    for (const auto& status : fb.packets) {
+      (status.status == rtc::rtcp::TransportCc::Status::kNotReceived ? lost : received)++;
+    }
+  }
+  EXPECT_EQ(received, 9u);
+  EXPECT_EQ(lost, 1u);
 }
 
 }  // namespace
