@@ -18,13 +18,15 @@ void JitterBuffer::push(std::uint16_t sequence_number, ByteSpan packet, TimePoin
 }
 
 ReleasedPacket JitterBuffer::release_first() {
-  auto node = packets_.extract(packets_.begin());
-  ReleasedPacket out{std::move(node.mapped().bytes), node.mapped().arrived, 0};
+  const auto first = packets_.begin();
+  const std::int64_t seq = first->first;
+  ReleasedPacket out{std::move(first->second.bytes), first->second.arrived, 0};
+  packets_.erase(first);
   // The very first packet sets the start: nothing before it was ever expected.
-  if (next_) out.lost_before = static_cast<std::uint64_t>(node.key() - *next_);
+  if (next_) out.lost_before = static_cast<std::uint64_t>(seq - *next_);
   stats_.lost += out.lost_before;
   ++stats_.released;
-  next_ = node.key() + 1;
+  next_ = seq + 1;
   return out;
 }
 
