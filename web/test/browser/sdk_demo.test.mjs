@@ -104,4 +104,21 @@ describe('demo page', { skip: skip ?? false }, () => {
     await ada.waitForFunction(() => document.querySelectorAll('.tile').length === 1, null, { timeout: 10_000 });
     assert.equal(await ada.textContent('#people-count'), '1 person');
   });
+
+  test('the default media mode is routed, and a routed room shows everyone through the router', async () => {
+    const a = await openDemo(browser, server.url);
+    const b = await openDemo(browser, server.url);
+    for (const [page, name] of [[a, 'Grace'], [b, 'Alan']]) {
+      await page.fill('#room-input', 'routed-room');
+      await page.fill('#name-input', name);
+      assert.equal(await page.isChecked('input[name="mediaMode"][value="routed"]'), true);
+      await page.click('#join-button');
+      await page.waitForSelector('#call-view:not([hidden])', { timeout: 20_000 });
+    }
+    assert.equal(await a.textContent('#mode-badge'), 'routed');
+    await waitForRemoteVideo(a, 1);
+    await waitForRemoteVideo(b, 1);
+    await a.close();
+    await b.close();
+  });
 });
