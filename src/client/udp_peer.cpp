@@ -30,6 +30,8 @@ UdpPeer::UdpPeer(asio::io_context& io, std::shared_ptr<const rtc::dtls::DtlsCont
   const udp::endpoint bind(asio::ip::make_address(local_ip), 0);
   socket_.open(bind.protocol());
   socket_.bind(bind);
+  boost::system::error_code ignored;
+  socket_.set_option(asio::socket_base::receive_buffer_size(1024 * 1024), ignored);
   port_ = socket_.local_endpoint().port();
 }
 

@@ -16,6 +16,7 @@ using asio::ip::udp;
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(5);
+constexpr int kSocketBuffer = 4 * 1024 * 1024;
 
 rtc::stun::Address to_stun(const udp::endpoint& e) {
   const auto a = e.address();
@@ -37,6 +38,11 @@ Worker::Worker(int index, const WorkerOptions& options, std::shared_ptr<const rt
   const udp::endpoint bind(asio::ip::make_address(options.listen_ip), options.port);
   socket_.open(bind.protocol());
   socket_.bind(bind);
+  // One socket carries every participant of the worker: a short descheduling of the thread must
+  // not overflow the default ~200 KB buffers. The kernel caps this at net.core.rmem_max/wmem_max.
+  boost::system::error_code ignored;
+  socket_.set_option(asio::socket_base::receive_buffer_size(kSocketBuffer), ignored);
+  socket_.set_option(asio::socket_base::send_buffer_size(kSocketBuffer), ignored);
   port_ = socket_.local_endpoint().port();
 }
 
