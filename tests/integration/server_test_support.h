@@ -54,14 +54,14 @@ class TempDir {
 class RunningServer {
  public:
   explicit RunningServer(const std::filesystem::path& data_dir, std::filesystem::path web_root = {},
-                         bool demo = false) {
+                         bool demo = false, const RouterFactory& make_router = {}) {
     ServerOptions options;
     options.http_port = 0;
     options.data_dir = data_dir;
     options.web_root = std::move(web_root);
     options.credentials = kTestCreds;
     options.demo = demo;
-    auto started = Server::start(options);
+    auto started = Server::start(options, make_router);
     if (!started) throw std::runtime_error(started.error());
     server_ = std::move(*started);
     port_ = server_->port();
