@@ -3,11 +3,24 @@
 namespace umbra::archive {
 
 void JitterBuffer::push(std::uint16_t sequence_number, ByteSpan packet, TimePoint now) {
-  const std::int64_t extended = unwrapper_.unwrap(sequence_number);
+  std::int64_t extended = unwrapper_.unwrap(sequence_number);
   if (next_ && extended < *next_) {
-    ++stats_.late;
-    return;
+    if (++consecutive_late_ < kResyncAfterLate) {
+      ++stats_.late;
+      return;
+    }
+    // Start over at the new numbers. What is still held belongs to the old run and was waiting on
+    // a gap that will not fill now; it is given up like the packets before the jump. New packets
+    // interleave with retransmissions in a live stream, so a long run of only late ones is a jump.
+    stats_.discarded += packets_.size();
+    packets_.clear();
+    ++stats_.resyncs;
+    unwrapper_ = {};
+    extended = unwrapper_.unwrap(sequence_number);
+    next_.reset();
+    discontinuity_ = true;
   }
+  consecutive_late_ = 0;
   const auto [it, inserted] = packets_.try_emplace(extended);
   if (!inserted) {
     ++stats_.duplicates;
@@ -20,7 +33,8 @@ void JitterBuffer::push(std::uint16_t sequence_number, ByteSpan packet, TimePoin
 ReleasedPacket JitterBuffer::release_first() {
   const auto first = packets_.begin();
   const std::int64_t seq = first->first;
-  ReleasedPacket out{std::move(first->second.bytes), first->second.arrived, 0};
+  ReleasedPacket out{std::move(first->second.bytes), first->second.arrived, 0, discontinuity_};
+  discontinuity_ = false;
   packets_.erase(first);
   // The very first packet sets the start: nothing before it was ever expected.
   if (next_) out.lost_before = static_cast<std::uint64_t>(seq - *next_);

@@ -6,6 +6,9 @@
 // more than max_packets are held. The router NACKs losses, so a retransmission usually fills a gap
 // well within the delay; latency costs a recording nothing, so the default is generous. A packet
 // older than what was already released (too late) or already held (a duplicate) is dropped.
+// A long run of "late" packets means the sequence numbers jumped (a publisher that restarted its
+// counter): the buffer then starts over at the new numbers instead of dropping the rest of the
+// stream, and marks the first packet after the jump as a discontinuity.
 // Sans-IO: the caller passes the time in.
 #pragma once
 
@@ -38,6 +41,8 @@ struct ReleasedPacket {
   TimePoint arrived;
   // How many sequence numbers were skipped just before this packet (0 when none were lost).
   std::uint64_t lost_before = 0;
+  // The sequence numbers jumped before this packet: what came before may be lost.
+  bool discontinuity = false;
 };
 
 struct JitterBufferStats {
@@ -45,10 +50,15 @@ struct JitterBufferStats {
   std::uint64_t lost = 0;
   std::uint64_t late = 0;
   std::uint64_t duplicates = 0;
+  std::uint64_t resyncs = 0;
+  std::uint64_t discarded = 0;  // held from before a jump, given up
 };
 
 class JitterBuffer {
  public:
+  // Consecutive late packets after which the sequence numbers are taken to have jumped.
+  static constexpr std::uint32_t kResyncAfterLate = 64;
+
   explicit JitterBuffer(JitterBufferConfig config = {}) : config_(config) {}
 
   // Copies one RTP packet with this sequence number in.
@@ -79,6 +89,8 @@ class JitterBuffer {
   router::SeqUnwrapper unwrapper_;
   std::map<std::int64_t, Held> packets_;
   std::optional<std::int64_t> next_;  // extended sequence number expected next
+  std::uint32_t consecutive_late_ = 0;
+  bool discontinuity_ = false;  // mark the next packet released
   JitterBufferStats stats_;
 };
 

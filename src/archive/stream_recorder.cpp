@@ -38,7 +38,7 @@ void StreamRecorder::process(ReleasedPacket released) {
   // The jitter buffer owns a copy, so parsing in place is safe.
   const auto packet = rtc::rtp::RtpPacket::parse(released.bytes);
   if (!packet) return;  // not RTP: as good as lost, and the next packet will say so
-  const bool after_loss = released.lost_before > 0;
+  const bool after_loss = released.lost_before > 0 || released.discontinuity;
   const auto frame = kind_ == MediaKind::kVideo ? vp8_.push(*packet, after_loss) : opus_.push(*packet);
   if (frame) write(*frame, released.arrived);
 }

@@ -113,6 +113,28 @@ TEST(JitterBuffer, GivesUpOnAGapWhenFull) {
   EXPECT_EQ(buffer.stats().lost, 1U);
 }
 
+TEST(JitterBuffer, StartsOverWhenTheSequenceNumbersJump) {
+  JitterBuffer buffer({.max_packets = 100, .max_delay = milliseconds(100), .start_delay = milliseconds(0)});
+  for (int seq = 40000; seq < 40010; ++seq) push(buffer, static_cast<std::uint16_t>(seq), kStart);
+  ASSERT_EQ(pop_all(buffer, kStart).size(), 10U);
+  // The publisher restarts its counter: 20000 is "before" 40010 the short way round the circle.
+  // (A jump forward is just a long gap, given up after max_delay.)
+  std::vector<std::uint16_t> released;
+  bool marked = false;
+  for (int seq = 20000; seq < 20100; ++seq) {
+    push(buffer, static_cast<std::uint16_t>(seq), kStart + milliseconds(seq - 20000));
+    while (auto p = buffer.pop(kStart + milliseconds(seq - 20000))) {
+      marked = marked || p->discontinuity;
+      released.push_back(seq_of(*p));
+    }
+  }
+  EXPECT_EQ(buffer.stats().resyncs, 1U);
+  ASSERT_FALSE(released.empty()) << "the stream goes on after the jump";
+  EXPECT_EQ(released.front(), 20000 + JitterBuffer::kResyncAfterLate - 1);
+  EXPECT_EQ(released.back(), 20099);
+  EXPECT_TRUE(marked);
+}
+
 TEST(JitterBuffer, DrainReleasesEverythingInOrder) {
   JitterBuffer buffer;
   for (std::uint16_t seq : std::initializer_list<std::uint16_t>{7, 5, 9}) push(buffer, seq, kStart);
