@@ -38,14 +38,19 @@ std::string_view stream_state_name(StreamEntry::State state) {
   return "failed";
 }
 
-std::string stream_file_name(std::string_view stream_id, MediaKind kind) {
+std::string safe_path_component(std::string_view id) {
   std::string name;
-  name.reserve(stream_id.size() + 11);
-  for (const char c : stream_id) {
+  name.reserve(id.size());
+  for (const char c : id) {
     const bool safe =
         (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     name.push_back(safe ? c : '_');
   }
+  return name;
+}
+
+std::string stream_file_name(std::string_view stream_id, MediaKind kind) {
+  std::string name = safe_path_component(stream_id);
   if (name.empty()) name = "stream";
   name += '-';
   name += media_kind_name(kind);

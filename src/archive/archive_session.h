@@ -38,8 +38,11 @@ std::string_view stop_reason_name(StopReason reason);
 // kind names as in the REST API: "audio", "video".
 std::string_view media_kind_name(MediaKind kind);
 
-// "<stream id>-<kind>.webm", with anything but [A-Za-z0-9_-] in the stream id replaced by '_', so
-// a stream id can never name a path outside the archive's directory.
+// An id as one path component: anything but [A-Za-z0-9_-] becomes '_', so an id can never name a
+// path outside the directory it is meant for ("" stays "": the caller picks a default).
+std::string safe_path_component(std::string_view id);
+
+// "<stream id>-<kind>.webm", the stream id made a safe_path_component.
 std::string stream_file_name(std::string_view stream_id, MediaKind kind);
 
 struct StreamEntry {
