@@ -324,4 +324,16 @@ RouterStats Router::stats() const {
   return s;
 }
 
+Result<std::unique_ptr<MediaRouter>, std::string> make_media_router(const RouterOptions& options,
+                                                                    ControlPoster post_to_control) {
+  try {
+    const auto certificate = crypto::Certificate::generate("umbra");
+    return std::unique_ptr<MediaRouter>(
+        std::make_unique<Router>(options, certificate, std::move(post_to_control)));
+  } catch (const std::exception& e) {
+    return err("cannot start the media router on " + options.listen_ip + " port " +
+               std::to_string(options.rtc_port) + ": " + e.what());
+  }
+}
+
 }  // namespace umbra::router

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
 #include "server/media_router.h"
 
 namespace umbra::crypto {
@@ -96,5 +97,11 @@ class Router final : public server::MediaRouter {
   std::map<std::string, ProducerRecord> producers_;
   std::function<void(const std::string&, const std::string&)> on_transport_closed_;
 };
+
+// For server::Server::start's RouterFactory: generates this process's DTLS certificate (ECDSA
+// P-256, its SHA-256 fingerprint goes into every answer), binds the workers' ports and starts
+// them. A port in use or a bad address comes back as an error message, not an exception.
+Result<std::unique_ptr<server::MediaRouter>, std::string> make_media_router(const RouterOptions& options,
+                                                                            ControlPoster post_to_control);
 
 }  // namespace umbra::router

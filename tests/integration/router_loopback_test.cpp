@@ -280,6 +280,24 @@ TEST_F(RouterLoopback, RtpDumpWritesAPcapPerTransport) {
   EXPECT_EQ(std::filesystem::file_size(path), 24u + 50u * (16u + 28u + 12u + 600u));
 }
 
+TEST(RouterFactory, ReportsAPortInUseAsAnError) {
+  asio::io_context io;
+  asio::ip::udp::socket taken(io, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0));
+  RouterOptions options;
+  options.rtc_port = taken.local_endpoint().port();
+  const auto router = make_media_router(options, [](std::function<void()> fn) { fn(); });
+  ASSERT_FALSE(router);
+  EXPECT_NE(router.error().find(std::to_string(options.rtc_port)), std::string::npos) << router.error();
+}
+
+TEST(RouterFactory, StartsARouterThatSaysItIsAvailable) {
+  RouterOptions options;
+  options.rtc_port = 0;
+  const auto router = make_media_router(options, [](std::function<void()> fn) { fn(); });
+  ASSERT_TRUE(router) << router.error();
+  EXPECT_TRUE((*router)->available());
+}
+
 class RouterLoopbackIpv6 : public RouterLoopback {
  protected:
   std::string ip() const override { return "::1"; }
