@@ -1,7 +1,9 @@
 // The Umbra demo: join a room by name, see everyone in a grid, talk, share a screen, chat.
 // It uses only the public SDK served at /sdk/umbra.js and the demo endpoint of `umbra serve --dev`
 // (POST /demo/rooms/{room}/join), which creates one session per room name and hands out tokens.
-import { initSession } from '/sdk/umbra.js';
+// End-to-end encrypted rooms: the secret is typed here, handed to the SDK and nowhere else (not to the
+// demo endpoint, not to localStorage, not to the URL).
+import { hasEndToEndEncryptionSupport, initSession, isValidEncryptionSecret } from '/sdk/umbra.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,6 +33,21 @@ const ui = {
   chat: $('chat-button'),
   leave: $('leave-button'),
   tileTemplate: $('tile-template'),
+  e2eeToggle: $('e2ee-toggle'),
+  e2eeToggleHint: $('e2ee-toggle-hint'),
+  secretField: $('secret-field'),
+  secretInput: $('secret-input'),
+  secretReveal: $('secret-reveal'),
+  secretMessage: $('secret-message'),
+  e2eeCall: $('e2ee-call-slot'),
+  verificationCode: $('verification-code'),
+  changeSecret: $('change-secret-button'),
+  secretPopover: $('secret-popover'),
+  newSecretInput: $('new-secret-input'),
+  newSecretMessage: $('new-secret-message'),
+  newSecretCancel: $('new-secret-cancel'),
+  e2eeBanner: $('e2ee-banner'),
+  e2eeBannerText: $('e2ee-banner-text'),
 };
 
 // State of the one call this page is in.
@@ -41,6 +58,12 @@ const call = {
   camera: null, // Publisher
   screen: null, // Publisher
   tiles: new Map(), // key (streamId or 'self-camera'/'self-screen') → tile element
+  // E2EE: streamId → 'encrypted' | 'cannot-decrypt', from the subscribers' encryptionSecretMismatch/Match.
+  // A stream starts as 'encrypted': the SDK only ever hands decrypted frames to the decoder, so what plays
+  // was encrypted end to end; 'cannot-decrypt' is what the subscriber reports when our secret fails.
+  e2ee: new Map(),
+  // Set when the demo endpoint said the room is end-to-end encrypted but no secret was entered.
+  e2eeRoom: '',
 };
 
 // Exposed for the browser test and for poking around in the console.
@@ -81,9 +104,70 @@ function friendlyError(err) {
       return 'This room is routed, but the media router is not available on this server. Try a relayed room.';
     case 'PermissionDeniedError':
       return 'You are not allowed to do that in this room.';
+    case 'EndToEndEncryptionNotSupportedError':
+      return 'This room is end-to-end encrypted, but this browser cannot encrypt media. Try a recent Chrome, Edge, Firefox or Safari.';
+    case 'InvalidEncryptionSecretError':
+      return 'The encryption secret must be 8 to 256 characters long.';
+    case 'EncryptionSecretRequiredError':
+      return 'This room is end-to-end encrypted: enter its secret.';
     default:
       return err?.message ?? String(err);
   }
+}
+
+// ---------- the encryption secret (DESIGN.md 4.1) ----------
+
+const MIN_SECRET = 8;
+const MAX_SECRET = 256;
+
+// The SDK's rule, for an inline message before anything is sent: 8-256 code points counted on the NFC
+// form (so "é" typed as e + combining accent counts once, as it does when the secret is derived).
+// Returns null when the secret is acceptable, else what to tell the person.
+function secretProblem(secret) {
+  const length = [...secret.normalize('NFC')].length;
+  if (length === 0) return 'Enter the secret everyone in the call shares.';
+  if (length < MIN_SECRET) {
+    const more = MIN_SECRET - length;
+    return `Too short: ${length} of at least ${MIN_SECRET} characters (${more} more).`;
+  }
+  if (length > MAX_SECRET) return `Too long: ${length} characters, at most ${MAX_SECRET}.`;
+  if (!isValidEncryptionSecret(secret)) return 'The secret contains a character that cannot be encoded.';
+  return null;
+}
+
+// Shows the verdict for a secret input under it. `quiet`: say nothing yet about an empty field.
+function validateSecretInput(input, message, neutral, { quiet = false } = {}) {
+  const problem = secretProblem(input.value);
+  const show = problem !== null && !(quiet && input.value === '');
+  input.toggleAttribute('aria-invalid', show);
+  input.classList.toggle('invalid', show);
+  input.classList.toggle('valid', problem === null);
+  message.classList.toggle('invalid', show);
+  message.classList.toggle('valid', problem === null);
+  message.textContent = show ? problem : problem === null ? 'Looks good.' : neutral;
+  return problem === null;
+}
+
+const kSecretHint = '8–256 characters. Share it outside Umbra, e.g. in person or by phone.';
+const kNewSecretHint = 'Everyone must switch to the same secret within a couple of seconds.';
+
+function renderE2eeJoin() {
+  const routed = new FormData(ui.joinForm).get('mediaMode') === 'routed';
+  const supported = hasEndToEndEncryptionSupport();
+  const forced = call.e2eeRoom !== '' && call.e2eeRoom === ui.roomInput.value.trim();
+  // An existing encrypted room is routed whatever the form says (the media mode only applies on creation).
+  const usable = supported && (routed || forced);
+  ui.e2eeToggle.disabled = !usable || forced;
+  if (!usable) ui.e2eeToggle.checked = false;
+  else if (forced) ui.e2eeToggle.checked = true;
+  ui.e2eeToggleHint.textContent = !supported
+    ? 'This browser cannot encrypt media end to end.'
+    : forced
+      ? 'This room is end-to-end encrypted: enter its secret to join.'
+      : !routed
+        ? 'Needs a routed room: choose Routed above.'
+        : 'Only people who know the secret can see and hear the call — not even the server.';
+  ui.secretField.hidden = !ui.e2eeToggle.checked;
 }
 
 function setStatus(text) {
@@ -115,6 +199,7 @@ function addTile(key, { name, element, self, screen, hasAudio, hasVideo }) {
   tile.querySelector('.video-wrap').append(element);
   tile.querySelector('.name').textContent = self ? `${name} (you)` : name;
   tile.querySelector('.avatar').dataset.initials = initials(name);
+  if (call.session?.isEndToEndEncrypted) tile.querySelector('.lock').hidden = false;
   const tag = tile.querySelector('.tag');
   if (screen) {
     tag.textContent = 'screen';
@@ -123,6 +208,7 @@ function addTile(key, { name, element, self, screen, hasAudio, hasVideo }) {
   call.tiles.set(key, tile);
   ui.grid.append(tile);
   updateTile(key, { hasAudio, hasVideo });
+  renderTileE2ee(key);
   layoutGrid();
   return tile;
 }
@@ -142,6 +228,88 @@ function removeTile(key) {
   tile.remove();
   call.tiles.delete(key);
   layoutGrid();
+  if (call.e2ee.delete(key)) renderE2eeBanner();
+}
+
+// ---------- E2EE in the call ----------
+
+// The lock on one tile. Own tiles are always 'encrypted' (the SDK seals before anything leaves).
+function renderTileE2ee(key) {
+  const tile = call.tiles.get(key);
+  if (!tile || !call.session?.isEndToEndEncrypted) return;
+  const state = call.e2ee.get(key) ?? 'encrypted';
+  const failed = state === 'cannot-decrypt';
+  tile.dataset.e2ee = state;
+  tile.querySelector('.lock-text').textContent = failed ? 'cannot decrypt' : 'encrypted';
+  tile.querySelector('.lock use').setAttribute('href', failed ? '#i-lock-open' : '#i-lock');
+  tile.querySelector('.lock').title = failed
+    ? 'This media cannot be decrypted with your secret'
+    : 'Encrypted end to end: only people with the secret can see and hear it';
+  const overlay = tile.querySelector('.undecryptable');
+  overlay.hidden = !failed;
+  if (failed) {
+    const name = tile.querySelector('.name').textContent;
+    overlay.querySelector('.undecryptable-title').textContent = `Cannot decrypt ${name}`;
+  }
+}
+
+function setE2eeState(stream, state) {
+  call.e2ee.set(stream.streamId, state);
+  renderTileE2ee(stream.streamId);
+  renderE2eeBanner();
+}
+
+// Names everyone whose media our secret cannot open (as far as our subscribers know: we only learn about
+// the streams we receive).
+function renderE2eeBanner() {
+  const names = [];
+  for (const [streamId, state] of call.e2ee) {
+    if (state !== 'cannot-decrypt') continue;
+    const stream = call.session?.getStream(streamId);
+    const name = stream ? displayNameOf(stream.connection) : 'someone';
+    if (!names.includes(name)) names.push(name);
+  }
+  ui.e2eeBanner.hidden = names.length === 0;
+  if (names.length === 0) return;
+  const list =
+    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  ui.e2eeBannerText.textContent =
+    `Cannot decrypt media from ${list}: a different secret? Compare verification codes and agree on one.`;
+}
+
+function renderVerificationCode() {
+  ui.verificationCode.textContent = call.session?.getVerificationCode() ?? '—';
+}
+
+function openSecretPopover(open) {
+  ui.secretPopover.hidden = !open;
+  ui.changeSecret.setAttribute('aria-expanded', String(open));
+  if (open) {
+    ui.newSecretInput.value = '';
+    validateSecretInput(ui.newSecretInput, ui.newSecretMessage, kNewSecretHint, { quiet: true });
+    ui.newSecretInput.focus();
+  }
+}
+
+async function changeSecret(event) {
+  event.preventDefault();
+  if (!validateSecretInput(ui.newSecretInput, ui.newSecretMessage, kNewSecretHint)) {
+    ui.newSecretInput.focus();
+    return;
+  }
+  const apply = ui.secretPopover.querySelector('button[type="submit"]');
+  apply.disabled = true;
+  try {
+    await call.session.setEncryptionSecret(ui.newSecretInput.value);
+    renderVerificationCode();
+    openSecretPopover(false);
+    addChat({ system: true, text: `You changed the secret. Your code is now ${ui.verificationCode.textContent}` });
+  } catch (err) {
+    ui.newSecretMessage.textContent = friendlyError(err);
+    ui.newSecretMessage.classList.add('invalid');
+  } finally {
+    apply.disabled = false;
+  }
 }
 
 // ---------- chat ----------
@@ -232,11 +400,12 @@ async function toggleScreen() {
 
 // ---------- joining and leaving ----------
 
-async function requestRoom(room, displayName, mediaMode) {
+// `e2ee` only matters when the join creates the room; the answer says what the room really is.
+async function requestRoom(room, displayName, mediaMode, e2ee) {
   const res = await fetch(`/demo/rooms/${encodeURIComponent(room)}/join`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName, name: displayName, mediaMode }),
+    body: JSON.stringify({ displayName, name: displayName, mediaMode, e2ee }),
   });
   const text = await res.text();
   let body = null;
@@ -251,7 +420,12 @@ async function requestRoom(room, displayName, mediaMode) {
   }
   const sessionId = body?.sessionId ?? body?.session?.sessionId;
   if (!body?.token || !sessionId) throw new Error('the demo endpoint returned no token');
-  return { token: body.token, sessionId, mediaMode: body.mediaMode ?? body.session?.mediaMode ?? mediaMode };
+  return {
+    token: body.token,
+    sessionId,
+    mediaMode: body.mediaMode ?? body.session?.mediaMode ?? mediaMode,
+    e2ee: (body.e2ee ?? body.session?.e2ee) === true,
+  };
 }
 
 function wireSession(session) {
@@ -277,6 +451,8 @@ function wireSession(session) {
     renderControls();
     setTimeout(() => setStatus(''), 4000);
   });
+  session.on('encryptionSecretMismatch', ({ stream }) => setE2eeState(stream, 'cannot-decrypt'));
+  session.on('encryptionSecretMatch', ({ stream }) => setE2eeState(stream, 'encrypted'));
   session.on('reconnecting', () => setStatus('Connection lost — reconnecting…'));
   session.on('reconnected', () => setStatus(''));
   session.on('sessionDisconnected', ({ reason }) => {
@@ -312,12 +488,31 @@ async function join(event) {
   const displayName = ui.nameInput.value.trim();
   const mediaMode = new FormData(ui.joinForm).get('mediaMode');
   if (!room || !displayName) return;
+  const wantsE2ee = ui.e2eeToggle.checked;
+  if (wantsE2ee && !validateSecretInput(ui.secretInput, ui.secretMessage, kSecretHint)) {
+    ui.secretInput.focus();
+    return;
+  }
   ui.joinButton.disabled = true;
   ui.joinButton.textContent = 'Joining…';
   try {
     localStorage.setItem('umbra-demo-name', displayName);
-    const { token, sessionId, mediaMode: actualMode } = await requestRoom(room, displayName, mediaMode);
-    const session = initSession(sessionId);
+    const joined = await requestRoom(room, displayName, mediaMode, wantsE2ee);
+    const { token, sessionId, mediaMode: actualMode } = joined;
+    if (joined.e2ee && !wantsE2ee) {
+      // An existing encrypted room: ask for its secret, then the person joins again.
+      call.e2eeRoom = room;
+      renderE2eeJoin();
+      validateSecretInput(ui.secretInput, ui.secretMessage, kSecretHint, { quiet: true });
+      showJoinError(`“${room}” is end-to-end encrypted. Enter its secret to join.`);
+      ui.secretInput.focus();
+      return;
+    }
+    if (!joined.e2ee && wantsE2ee) {
+      showJoinError(`“${room}” already exists without end-to-end encryption. Pick another room name to create an encrypted room.`);
+      return;
+    }
+    const session = initSession(sessionId, joined.e2ee ? { encryptionSecret: ui.secretInput.value } : {});
     call.session = session;
     call.room = room;
     call.displayName = displayName;
@@ -328,6 +523,8 @@ async function join(event) {
     ui.modeBadge.textContent = session.mediaMode ?? actualMode;
     ui.modeBadge.title =
       session.mediaMode === 'relayed' ? 'Media goes directly between browsers' : 'Media goes through the Umbra router';
+    ui.e2eeCall.hidden = !session.isEndToEndEncrypted;
+    renderVerificationCode();
     history.replaceState(null, '', `/?room=${encodeURIComponent(room)}`);
     ui.joinView.hidden = true;
     ui.callView.hidden = false;
@@ -366,6 +563,10 @@ async function join(event) {
 
 function resetToJoin() {
   for (const key of [...call.tiles.keys()]) removeTile(key);
+  call.e2ee.clear();
+  renderE2eeBanner();
+  openSecretPopover(false);
+  ui.e2eeCall.hidden = true;
   ui.chatLog.replaceChildren();
   call.session = null;
   call.camera = null;
@@ -384,6 +585,36 @@ async function leave() {
 // ---------- start ----------
 
 ui.joinForm.addEventListener('submit', join);
+ui.joinForm.addEventListener('change', (event) => {
+  if (event.target.name === 'mediaMode' || event.target === ui.e2eeToggle) {
+    renderE2eeJoin();
+    if (ui.e2eeToggle.checked && event.target === ui.e2eeToggle) ui.secretInput.focus();
+  }
+});
+ui.roomInput.addEventListener('input', () => {
+  // Another room name: forget that the previous one asked for a secret.
+  if (call.e2eeRoom !== '' && call.e2eeRoom !== ui.roomInput.value.trim()) {
+    call.e2eeRoom = '';
+    showJoinError('');
+  }
+  renderE2eeJoin();
+});
+ui.secretInput.addEventListener('input', () => validateSecretInput(ui.secretInput, ui.secretMessage, kSecretHint));
+ui.secretReveal.addEventListener('click', () => {
+  const show = ui.secretInput.type === 'password';
+  ui.secretInput.type = show ? 'text' : 'password';
+  ui.secretReveal.textContent = show ? 'Hide' : 'Show';
+  ui.secretReveal.setAttribute('aria-pressed', String(show));
+});
+ui.changeSecret.addEventListener('click', () => openSecretPopover(ui.secretPopover.hidden));
+ui.newSecretCancel.addEventListener('click', () => openSecretPopover(false));
+ui.newSecretInput.addEventListener('input', () =>
+  validateSecretInput(ui.newSecretInput, ui.newSecretMessage, kNewSecretHint),
+);
+ui.secretPopover.addEventListener('submit', changeSecret);
+ui.secretPopover.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') openSecretPopover(false);
+});
 ui.mic.addEventListener('click', toggleMic);
 ui.camera.addEventListener('click', toggleCamera);
 ui.screen.addEventListener('click', toggleScreen);
@@ -415,4 +646,5 @@ window.addEventListener('pagehide', () => call.session?.disconnect());
 const params = new URLSearchParams(location.search);
 ui.roomInput.value = params.get('room') ?? '';
 ui.nameInput.value = localStorage.getItem('umbra-demo-name') ?? '';
+renderE2eeJoin();
 (ui.roomInput.value ? ui.nameInput : ui.roomInput).focus();

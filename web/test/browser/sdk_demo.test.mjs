@@ -1,10 +1,11 @@
 // The demo page at `/`: two people join the same room by name through the form, see each other's video
-// tile and chat. The first page is screenshotted into docs/demo.png (the README shows it).
+// tile and chat. The first page is screenshotted into docs/demo.png (the README shows it) when
+// UMBRA_UPDATE_SCREENSHOTS=1, else into a temporary directory.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser } from '../helpers/browser.mjs';
-import { UmbraServer, repoRoot, skipReason } from '../helpers/umbra_server.mjs';
+import { screenshotPath } from '../helpers/screenshot.mjs';
+import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
 
 const skip = skipReason();
 
@@ -65,7 +66,7 @@ describe('demo page', { skip: skip ?? false }, () => {
     await page.close();
   });
 
-  test('two people join a room by name, see each other and chat; screenshot to docs/demo.png', async () => {
+  test('two people join a room by name, see each other and chat; screenshot (docs/demo.png)', async () => {
     const ada = await openDemo(browser, server.url);
     const lin = await openDemo(browser, server.url);
     await joinRoom(ada, 'design-review', 'Ada Lovelace', 'relayed');
@@ -97,7 +98,7 @@ describe('demo page', { skip: skip ?? false }, () => {
     await ada.waitForFunction(() => document.querySelectorAll('.tile.screen').length === 1, null, { timeout: 15_000 });
     await waitForRemoteVideo(ada, 2);
 
-    await ada.screenshot({ path: join(repoRoot, 'docs/demo.png') });
+    await ada.screenshot({ path: screenshotPath('demo.png') });
 
     await lin.click('#leave-button');
     await lin.waitForSelector('#join-view:not([hidden])');
