@@ -15,9 +15,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "archive/archive_recorder.h"
 #include "archive/stream_recorder.h"
 #include "unit/archive/rtp_packetizer.h"
 
@@ -166,18 +169,22 @@ class Network {
     in_flight_.push_back({arrival, std::move(packet)});
   }
 
-  // Hands the recorder everything that has arrived by `now`, in arrival order.
   void deliver(StreamRecorder& recorder, TimePoint now) {
+    deliver([&](const rtc::rtp::RtpPacket& packet, TimePoint at) { recorder.push(packet, at); }, now);
+    recorder.poll(now);
+  }
+
+  // Hands `receive` everything that has arrived by `now`, in arrival order.
+  void deliver(const std::function<void(const rtc::rtp::RtpPacket&, TimePoint)>& receive, TimePoint now) {
     std::stable_sort(in_flight_.begin(), in_flight_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     auto it = in_flight_.begin();
     for (; it != in_flight_.end() && it->first <= now; ++it) {
       auto packet = rtc::rtp::RtpPacket::parse(it->second);
       ASSERT_TRUE(packet.ok());
-      recorder.push(*packet, it->first);
+      receive(*packet, it->first);
     }
     in_flight_.erase(in_flight_.begin(), it);
-    recorder.poll(now);
   }
 
  private:
@@ -336,6 +343,95 @@ TEST_F(ArchiveRecording, ADiskThatFillsUpFailsTheRecordingWithAClearError) {
   const auto result = (*recorder)->finish();
   EXPECT_EQ(result.outcome, Outcome::kFailed);
   EXPECT_NE(result.error.find("No space left on device"), std::string::npos) << result.error;
+}
+
+// The archive as a whole: one publisher with audio and video from the start, a second one whose
+// video joins 1.5 s in and leaves 2 s later. Every track is its own playable file whose duration
+// matches its entry, and the entries place the late stream on the archive's timeline.
+TEST_F(ArchiveRecording, AnArchiveOfTwoPublishersGivesAPlayableFilePerTrack) {
+  const TimePoint start{};
+  auto created = ArchiveRecorder::create(dir_.string(), "arc_test", {}, start);
+  ASSERT_TRUE(created.ok()) << created.error();
+  ArchiveRecorder& archive = **created;
+  ASSERT_TRUE(archive.add_track("str_a", MediaKind::kVideo));
+  ASSERT_TRUE(archive.add_track("str_a", MediaKind::kAudio));
+
+  Vp8Encoder video_a;
+  Vp8Encoder video_b;
+  OpusFrames audio_a(1);
+  ASSERT_TRUE(video_a.ok() && video_b.ok() && audio_a.ok());
+  testing::TestPacketizer pack_video_a(96, 0xA1);
+  testing::TestPacketizer pack_audio_a(111, 0xA2);
+  testing::TestPacketizer pack_video_b(96, 0xB1, 30000, 777);
+  Network net_video_a({});
+  Network net_audio_a({});
+  Network net_video_b({});
+  constexpr int kEndMs = 4000;
+  constexpr int kJoinMs = 1500;
+  constexpr int kLeaveMs = 3500;
+  int video_a_frames = 0;
+  int video_b_frames = 0;
+  int audio_frames = 0;
+  for (int ms = 0; ms <= kEndMs + 1000; ++ms) {
+    const TimePoint now = start + milliseconds(ms);
+    if (ms < kEndMs && ms >= video_a_frames * 1000 / 30) {
+      for (auto& [frame, key] :
+           video_a.encode(video_a_frames, archive.wants_key_frame("str_a") && video_a_frames == 0)) {
+        for (auto& p : pack_video_a.vp8(frame, static_cast<std::uint32_t>(video_a_frames * 3000))) {
+          net_video_a.send(std::move(p), now);
+        }
+      }
+      ++video_a_frames;
+    }
+    if (ms < kEndMs && ms >= audio_frames * 20) {
+      net_audio_a.send(
+          pack_audio_a.opus(audio_a.encode(audio_frames), static_cast<std::uint32_t>(audio_frames * 960)),
+          now);
+      ++audio_frames;
+    }
+    if (ms == kJoinMs) {
+      ASSERT_TRUE(archive.add_track("str_b", MediaKind::kVideo));
+    }
+    const int b_ms = ms - kJoinMs;
+    if (ms >= kJoinMs && ms < kLeaveMs && b_ms >= video_b_frames * 1000 / 30) {
+      for (auto& [frame, key] : video_b.encode(video_b_frames, video_b_frames == 0)) {
+        for (auto& p : pack_video_b.vp8(frame, static_cast<std::uint32_t>(video_b_frames * 3000))) {
+          net_video_b.send(std::move(p), now);
+        }
+      }
+      ++video_b_frames;
+    }
+    net_video_a.deliver([&](const auto& p, TimePoint at) { archive.push("str_a", MediaKind::kVideo, p, at); },
+                        now);
+    net_audio_a.deliver([&](const auto& p, TimePoint at) { archive.push("str_a", MediaKind::kAudio, p, at); },
+                        now);
+    net_video_b.deliver([&](const auto& p, TimePoint at) { archive.push("str_b", MediaKind::kVideo, p, at); },
+                        now);
+    if (ms == kLeaveMs + 500) archive.track_ended("str_b", MediaKind::kVideo);
+    archive.poll(now);
+  }
+  archive.stop(StopReason::kRequested, start + milliseconds(kEndMs + 1000));
+
+  const ArchiveSession& session = archive.session();
+  ASSERT_EQ(session.status(), ArchiveStatus::kStopped);
+  ASSERT_EQ(session.streams().size(), 3U);
+  const std::map<std::string, std::pair<std::string, double>> expected = {{"str_a-video.webm", {"vp8", 4.0}},
+                                                                          {"str_a-audio.webm", {"opus", 4.0}},
+                                                                          {"str_b-video.webm", {"vp8", 2.0}}};
+  for (const auto& entry : session.streams()) {
+    SCOPED_TRACE(entry.file);
+    ASSERT_EQ(entry.state, StreamEntry::State::kRecorded) << entry.error;
+    const auto probe = ffprobe(dir_ / "arc_test" / entry.file);
+    ASSERT_TRUE(probe.is_object());
+    EXPECT_EQ(probe["streams"][0]["codec_name"], expected.at(entry.file).first);
+    EXPECT_NEAR(duration_seconds(probe), expected.at(entry.file).second, 0.2);
+    EXPECT_NEAR(std::chrono::duration<double>(entry.duration).count(), duration_seconds(probe), 0.1);
+    const auto decoded = ffmpeg_decode(dir_ / "arc_test" / entry.file);
+    EXPECT_EQ(decoded.status, 0);
+    EXPECT_EQ(decoded.text, "");
+  }
+  EXPECT_LT(session.streams()[0].start_offset, milliseconds(100));
+  EXPECT_NEAR(std::chrono::duration<double>(session.streams()[2].start_offset).count(), 1.5, 0.1);
 }
 
 // What a server killed mid-recording leaves: no trailer, no cues, no duration. The file must still
