@@ -21,5 +21,6 @@ int run_e2ee(Args args);
 int run_serve(Args args);
 int run_token(Args args);
 int run_session(Args args);
+int run_dump(Args args);
 
 }  // namespace umbra::cli
