@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -30,6 +31,7 @@ constexpr const char* kServeHelp =
     "  --announced-ip IP     address put into ICE candidates [UMBRA_ANNOUNCED_IP]\n"
     "  --workers N           media router workers (one per core) [UMBRA_WORKERS]\n"
     "  --no-router           run without the media router (routed sessions then refuse media)\n"
+    "  --rtp-dump DIR        each transport's received RTP (after SRTP) to DIR/<id>.pcap [UMBRA_RTP_DUMP]\n"
     "  --log-level LEVEL     debug, info, warn or error (info) [UMBRA_LOG_LEVEL]\n";
 
 std::string env_or(const char* name, std::string fallback) {
@@ -56,6 +58,7 @@ int run_serve(Args args) {
   std::string rtc_port = env_or("UMBRA_RTC_PORT", "7881");
   std::string workers = env_or("UMBRA_WORKERS", "0");
   std::string log_level = env_or("UMBRA_LOG_LEVEL", "info");
+  std::string rtp_dump = env_or("UMBRA_RTP_DUMP", "");
   options.announced_ip = env_or("UMBRA_ANNOUNCED_IP", "");
   bool key_given = false;
   bool with_router = true;
@@ -97,6 +100,7 @@ int run_serve(Args args) {
     if (name == "--announced-ip") target = &options.announced_ip;
     if (name == "--workers") target = &workers;
     if (name == "--log-level") target = &log_level;
+    if (name == "--rtp-dump") target = &rtp_dump;
     if (target == nullptr) return fail("unknown option " + std::string(arg) + " (see `umbra serve --help`)");
     if (!value) return fail("option " + std::string(name) + " needs a value");
     if (arg.find('=') == std::string_view::npos) ++i;
@@ -142,6 +146,11 @@ int run_serve(Args args) {
     router_options.workers =
         options.workers != 0 ? options.workers : std::max(1u, std::thread::hardware_concurrency());
     router_options.announced_ip = options.announced_ip;
+    router_options.rtp_dump_dir = rtp_dump;
+    std::error_code dump_error;
+    if (!rtp_dump.empty() && !std::filesystem::create_directories(rtp_dump, dump_error) && dump_error) {
+      return fail("cannot create --rtp-dump directory " + rtp_dump + ": " + dump_error.message());
+    }
     make_router =
         [&](server::ControlPoster post) -> Result<std::unique_ptr<server::MediaRouter>, std::string> {
       try {
