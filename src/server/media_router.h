@@ -149,6 +149,6 @@ class MediaRouter {
 std::unique_ptr<MediaRouter> make_unavailable_media_router();
 
 inline constexpr const char* kRouterUnavailableMessage =
-    "routed media is not available in this server yet (no media router); use a relayed session";
+    "this server runs without the media router (umbra serve --no-router); use a relayed session";
 
 }  // namespace umbra::server
