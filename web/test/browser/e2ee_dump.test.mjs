@@ -116,7 +116,8 @@ describe('what the router sees, from its --rtp-dump capture', { skip: skip ?? fa
     await server?.close();
     if (!dumpDir) return;
     if (process.env.UMBRA_KEEP_RTP_DUMP) {
-      console.log(`rtp dump kept in ${dumpDir}: E2EE session ${e2eeSession} ${e2eeFiles.join(' ')}; plain ${plainFiles.join(' ')}`);
+      const e2ee = `E2EE session ${e2eeSession}: ${e2eeFiles.join(' ')}`;
+      console.log(`rtp dump kept in ${dumpDir}; ${e2ee}; without E2EE: ${plainFiles.join(' ')}`);
     } else {
       rmSync(dumpDir, { recursive: true, force: true });
     }
