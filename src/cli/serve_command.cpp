@@ -123,6 +123,9 @@ int run_serve(Args args) {
   options.data_dir = data_dir;
   options.web_root = web_root;
   if (options.announced_ip.empty()) options.announced_ip = options.http_host;
+  if (with_router && (options.announced_ip == "0.0.0.0" || options.announced_ip == "::")) {
+    return fail("listening on all interfaces needs --announced-ip (the address browsers reach the media on)");
+  }
 
   if (options.dev && !key_given) {
     api_key = "devkey";
