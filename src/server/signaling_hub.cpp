@@ -426,7 +426,13 @@ Result<void, HubError> SignalingHub::force_mute_all(const std::string& session_i
 void SignalingHub::end_session(const std::string& session_id) {
   const auto it = rooms_.find(session_id);
   if (it == rooms_.end()) return;
+  for (const auto& [id, stream] : it->second.streams) {
+    if (!stream.transport_id.empty()) router_.close_transport(stream.transport_id);
+  }
   for (auto& [id, connection] : it->second.connections) {
+    for (const auto& [stream_id, routed] : connection.routed) {
+      if (!routed.transport_id.empty()) router_.close_transport(routed.transport_id);
+    }
     resume_tokens_.erase(connection.resume_token);
     if (connection.link != nullptr) {
       send(connection.link, {{"type", "disconnected"}, {"reason", "sessionDeleted"}});

@@ -74,6 +74,9 @@ TEST_F(ServerRouted, PublishAndSubscribeNegotiateWithTheRouter) {
                                              {"sdp", rtc_fixture("chromium156_subscribe_answer.sdp")}});
   EXPECT_EQ(connected["type"], "response") << connected.dump();
   EXPECT_EQ(subscriber.request({{"type", "subscribe"}, {"streamId", stream_id}})["code"], "conflict");
+  EXPECT_EQ(
+      subscriber.request({{"type", "updateSubscription"}, {"streamId", stream_id}, {"video", false}})["type"],
+      "response");
 
   const auto metrics = server_.call("GET", "/metrics", "", "");
   EXPECT_NE(metrics.body.find("umbra_router_available 1"), std::string::npos);
@@ -82,6 +85,21 @@ TEST_F(ServerRouted, PublishAndSubscribeNegotiateWithTheRouter) {
   const auto destroyed = subscriber.read_until("streamDestroyed");
   ASSERT_TRUE(destroyed.has_value());
   EXPECT_EQ((*destroyed)["reason"], "clientDisconnected");
+}
+
+TEST_F(ServerRouted, DeletingTheSessionDisconnectsEveryone) {
+  const std::string session_id = server_.create_session("routed");
+  WsClient publisher(server_.port());
+  ASSERT_EQ(publisher.join(client_token(session_id, Role::kPublisher))["type"], "joined");
+  const auto published = publisher.request({{"type", "publish"},
+                                            {"stream", {{"name", "cam"}}},
+                                            {"sdp", rtc_fixture("chromium156_sendrecv_offer.sdp")}});
+  ASSERT_EQ(published["type"], "response");
+  EXPECT_EQ(server_.call("DELETE", "/v1/sessions/" + session_id).status, 204);
+  const auto notice = publisher.read_until("disconnected");
+  ASSERT_TRUE(notice.has_value());
+  EXPECT_EQ((*notice)["reason"], "sessionDeleted");
+  EXPECT_EQ(server_.call("GET", "/v1/sessions/" + session_id).status, 404);
 }
 
 TEST_F(ServerRouted, GarbageOfferIsABadRequestNotACrash) {
