@@ -139,6 +139,20 @@ describe('demo page, end-to-end encrypted room', { skip: skip ?? false }, () => 
     await page.click('#join-button');
     assert.match(await page.textContent('#secret-message'), /Too short/);
     assert.equal(await page.isVisible('#join-view'), true);
+
+    // Asking for encryption in a room that already exists unencrypted is refused, not joined in the clear.
+    const res = await fetch(`${server.url}/demo/rooms/plain-room/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Someone', mediaMode: 'routed' }),
+    });
+    assert.equal((await res.json()).e2ee, false);
+    await page.fill('#room-input', 'plain-room');
+    await page.fill('#secret-input', SECRET);
+    await page.click('#join-button');
+    await page.waitForSelector('#join-error:not([hidden])');
+    assert.match(await page.textContent('#join-error'), /already exists without end-to-end encryption/);
+    assert.equal(await page.isVisible('#call-view'), false);
     await page.close();
   });
 
