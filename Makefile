@@ -32,7 +32,7 @@ bench: release
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz
+	cmake --build --preset fuzz --target umbra_fuzzers
 	@scripts/fuzz $(FUZZ_SECONDS)
 
 format:
