@@ -1,26 +1,13 @@
 #include "client/udp_peer.h"
 
+#include "net/udp_endpoint.h"
+
 namespace umbra::client {
 
 namespace asio = boost::asio;
 using asio::ip::udp;
-
-namespace {
-
-rtc::stun::Address to_stun(const udp::endpoint& e) {
-  const auto a = e.address();
-  if (a.is_v4()) return rtc::stun::Address::ipv4(a.to_v4().to_bytes(), e.port());
-  return rtc::stun::Address::ipv6(a.to_v6().to_bytes(), e.port());
-}
-
-udp::endpoint to_endpoint(const rtc::stun::Address& a) {
-  if (a.family == rtc::stun::Address::Family::kIpv4) {
-    return {asio::ip::address_v4({a.ip[0], a.ip[1], a.ip[2], a.ip[3]}), a.port};
-  }
-  return {asio::ip::address_v6(a.ip), a.port};
-}
-
-}  // namespace
+using net::to_endpoint;
+using net::to_stun;
 
 UdpPeer::UdpPeer(asio::io_context& io, std::shared_ptr<const rtc::dtls::DtlsContext> dtls,
                  const std::string& local_ip)

@@ -7,29 +7,19 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "net/udp_endpoint.h"
 
 namespace umbra::router {
 
 namespace asio = boost::asio;
 using asio::ip::udp;
+using net::to_endpoint;
+using net::to_stun;
 
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(5);
 constexpr int kSocketBuffer = 4 * 1024 * 1024;
-
-rtc::stun::Address to_stun(const udp::endpoint& e) {
-  const auto a = e.address();
-  if (a.is_v4()) return rtc::stun::Address::ipv4(a.to_v4().to_bytes(), e.port());
-  return rtc::stun::Address::ipv6(a.to_v6().to_bytes(), e.port());
-}
-
-udp::endpoint to_endpoint(const rtc::stun::Address& a) {
-  if (a.family == rtc::stun::Address::Family::kIpv4) {
-    return {asio::ip::address_v4({a.ip[0], a.ip[1], a.ip[2], a.ip[3]}), a.port};
-  }
-  return {asio::ip::address_v6(a.ip), a.port};
-}
 
 }  // namespace
 
