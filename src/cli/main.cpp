@@ -20,7 +20,8 @@ constexpr std::array kCommands{
     Command{"serve", "run the server: REST API, signaling, web SDK and demo", umbra::cli::run_serve},
     Command{"token", "mint a client token offline (token create)", umbra::cli::run_token},
     Command{"session", "create, get or list sessions through the REST API", umbra::cli::run_session},
-    Command{"dump", "what the router saw: frames in an --rtp-dump capture, plain or E2EE", umbra::cli::run_dump},
+    Command{"dump", "what the router saw: frames in an --rtp-dump capture, plain or E2EE",
+            umbra::cli::run_dump},
 };
 
 std::string help() {
