@@ -72,8 +72,8 @@ void write(Level level, std::string_view component, std::string_view message,
   gmtime_r(&secs, &tm);
   // strftime cannot print milliseconds; sized for any int so -Wformat-truncation has nothing to say.
   char stamp[96];
-  std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  (void)std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
 
   std::string line;
   line.reserve(128);
@@ -86,7 +86,8 @@ void write(Level level, std::string_view component, std::string_view message,
   }
   line.push_back('\n');
   std::lock_guard lock(g_mutex);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  // A log line that cannot be written has nowhere else to go.
+  (void)std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 }  // namespace umbra::log

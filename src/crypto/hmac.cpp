@@ -43,7 +43,7 @@ Hmac::Hmac(Hash hash, ByteSpan key) : impl_(std::make_unique<Impl>()), size_(dig
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name(hash)), 0),
       OSSL_PARAM_construct_end()};
   // HMAC with an empty key is legal (RFC 2104 pads it); OpenSSL wants a non-null pointer.
-  static const std::uint8_t kEmpty = 0;
+  static constexpr std::uint8_t kEmpty = 0;
   const std::uint8_t* key_ptr = key.empty() ? &kEmpty : key.data();
   if (EVP_MAC_init(impl_->ctx, key_ptr, key.size(), params) != 1) throw_openssl_error("EVP_MAC_init");
 }
