@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/command.h"
 #include "cli/dump_frames.h"
 #include "cli/dump_pcap.h"
@@ -128,26 +130,10 @@ std::string_view kind_name(StreamKind kind) {
 }
 
 std::string hex_ssrc(std::uint32_t ssrc) {
-  char text[11];
-  std::snprintf(text, sizeof text, "0x%08x", ssrc);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text = "0x";
+  for (int shift = 28; shift >= 0; shift -= 4) text.push_back(kDigits[(ssrc >> shift) & 0xf]);
   return text;
-}
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[7];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
 }
 
 std::string as_lines(const std::string& path, const PcapContents& pcap, const DumpReport& report) {
@@ -175,25 +161,36 @@ std::string as_lines(const std::string& path, const PcapContents& pcap, const Du
 }
 
 std::string as_json(const std::string& path, const PcapContents& pcap, const DumpReport& report) {
-  const auto number = [](std::size_t n) { return std::to_string(n); };
-  std::string out = "{\"pcap\":" + json_string(path) + ",\"records\":" + number(pcap.records) +
-                    ",\"udp\":" + number(pcap.datagrams.size()) + ",\"skipped\":" + number(pcap.skipped) +
-                    ",\"rtp\":" + number(report.rtp_packets) + ",\"not_rtp\":" + number(report.not_rtp) +
-                    ",\"truncated\":" + (pcap.truncated ? "true" : "false") + ",\"streams\":[";
-  for (std::size_t i = 0; i < report.streams.size(); ++i) {
-    const StreamReport& s = report.streams[i];
-    out += (i == 0 ? "{" : ",{");
-    out += "\"ssrc\":" + std::to_string(s.ssrc) + ",\"payload_type\":" + std::to_string(s.payload_type) +
-           ",\"kind\":" + json_string(kind_name(s.kind)) + ",\"packets\":" + number(s.packets) +
-           ",\"frames\":" + number(s.frames) + ",\"incomplete\":" + number(s.incomplete) +
-           ",\"key_frames\":" + number(s.key_frames) + ",\"plain_vp8\":" + number(s.plain_vp8) +
-           ",\"plain_key_frames\":" + number(s.plain_key_frames) + ",\"sframe\":" + number(s.sframe) +
-           ",\"kids\":" + number(s.kids) + ",\"width\":" + (s.width ? std::to_string(*s.width) : "null") +
-           ",\"height\":" + (s.height ? std::to_string(*s.height) : "null") +
-           ",\"opened\":" + (s.tried_open ? number(s.opened) : "null") +
-           ",\"failed\":" + (s.tried_open ? number(s.failed) : "null") + "}";
+  const auto optional = [](bool present, auto value) -> nlohmann::json {
+    return present ? nlohmann::json(value) : nlohmann::json(nullptr);
+  };
+  nlohmann::json streams = nlohmann::json::array();
+  for (const StreamReport& s : report.streams) {
+    streams.push_back({{"ssrc", s.ssrc},
+                       {"payload_type", s.payload_type},
+                       {"kind", kind_name(s.kind)},
+                       {"packets", s.packets},
+                       {"frames", s.frames},
+                       {"incomplete", s.incomplete},
+                       {"key_frames", s.key_frames},
+                       {"plain_vp8", s.plain_vp8},
+                       {"plain_key_frames", s.plain_key_frames},
+                       {"sframe", s.sframe},
+                       {"kids", s.kids},
+                       {"width", optional(s.width.has_value(), s.width.value_or(0))},
+                       {"height", optional(s.height.has_value(), s.height.value_or(0))},
+                       {"opened", optional(s.tried_open, s.opened)},
+                       {"failed", optional(s.tried_open, s.failed)}});
   }
-  return out + "]}\n";
+  const nlohmann::json out = {{"pcap", path},
+                              {"records", pcap.records},
+                              {"udp", pcap.datagrams.size()},
+                              {"skipped", pcap.skipped},
+                              {"rtp", report.rtp_packets},
+                              {"not_rtp", report.not_rtp},
+                              {"truncated", pcap.truncated},
+                              {"streams", std::move(streams)}};
+  return out.dump() + "\n";
 }
 
 int frames(Args args) {
