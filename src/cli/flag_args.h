@@ -28,8 +28,8 @@ struct FlagArgs {
 };
 
 // `valued` and `boolean` list the accepted names without dashes.
-inline Result<FlagArgs, std::string> parse_flag_args(Args args, std::set<std::string_view> valued,
-                                                     std::set<std::string_view> boolean) {
+inline Result<FlagArgs, std::string> parse_flag_args(Args args, const std::set<std::string_view>& valued,
+                                                     const std::set<std::string_view>& boolean) {
   FlagArgs out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];

@@ -66,7 +66,7 @@ int run_serve(Args args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     if (arg == "--help" || arg == "-h") {
-      std::fputs(kServeHelp, stdout);
+      (void)std::fputs(kServeHelp, stdout);
       return 0;
     }
     if (arg == "--dev") {
@@ -174,7 +174,7 @@ int run_serve(Args args) {
   }
   std::printf("umbra: listening on %s\n", url.c_str());
   if (options.dev || options.demo) std::printf("umbra: demo at %s/\n", url.c_str());
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   (*server)->run_until_signal();
   return 0;
 }

@@ -31,7 +31,7 @@ std::int64_t now_seconds() {
 
 int run_session(Args args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kSessionHelp, args.empty() ? stderr : stdout);
+    (void)std::fputs(kSessionHelp, args.empty() ? stderr : stdout);
     return args.empty() ? 1 : 0;
   }
   const std::string_view action = args[0];
@@ -43,7 +43,7 @@ int run_session(Args args) {
                       {"e2ee", "dev", "help"});
   if (!parsed) return fail(parsed.error());
   if (parsed->has("help")) {
-    std::fputs(kSessionHelp, stdout);
+    (void)std::fputs(kSessionHelp, stdout);
     return 0;
   }
   const auto creds = credentials_from(*parsed);

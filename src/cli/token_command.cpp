@@ -45,7 +45,7 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
 
 int run_token(Args args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kTokenHelp, args.empty() ? stderr : stdout);
+    (void)std::fputs(kTokenHelp, args.empty() ? stderr : stdout);
     return args.empty() ? 1 : 0;
   }
   if (args[0] != "create")
@@ -54,7 +54,7 @@ int run_token(Args args) {
       args.subspan(1), {"session", "role", "ttl", "data", "api-key", "api-secret"}, {"dev", "help"});
   if (!parsed) return fail(parsed.error());
   if (parsed->has("help")) {
-    std::fputs(kTokenHelp, stdout);
+    (void)std::fputs(kTokenHelp, stdout);
     return 0;
   }
   const auto creds = credentials_from(*parsed);
