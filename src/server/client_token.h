@@ -20,8 +20,8 @@ bool can_publish(Role role);
 bool can_subscribe(Role role);
 bool can_moderate(Role role);
 
-inline constexpr std::int64_t kDefaultClientTokenTtl = 24 * 3600;
-inline constexpr std::int64_t kMaxClientTokenTtl = 30 * 24 * 3600;
+inline constexpr std::int64_t kDefaultClientTokenTtl = std::int64_t{24} * 3600;
+inline constexpr std::int64_t kMaxClientTokenTtl = std::int64_t{30} * 24 * 3600;
 inline constexpr std::size_t kMaxClientTokenData = 1000;  // Unicode code points
 
 struct ClientTokenRequest {

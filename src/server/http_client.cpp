@@ -55,7 +55,7 @@ Result<HttpClientResponse, std::string> http_request(const std::string& url, con
 
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(16 * 1024 * 1024);
+  parser.body_limit(std::uint64_t{16} * 1024 * 1024);
   http::read(stream, buffer, parser, ec);
   if (ec) return err("cannot read the response: " + ec.message());
   auto response = parser.release();

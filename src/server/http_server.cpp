@@ -24,7 +24,7 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 constexpr auto kHttpReadTimeout = std::chrono::seconds(30);
-constexpr std::size_t kMaxHeaderSize = 16 * 1024;
+constexpr std::size_t kMaxHeaderSize = std::size_t{16} * 1024;
 constexpr const char* kRtcPath = "/v1/rtc";
 
 std::int64_t now_ms() {
@@ -39,7 +39,7 @@ class WsSession final : public ClientLink, public std::enable_shared_from_this<W
  public:
   WsSession(tcp::socket&& socket, SignalingHub& hub) : ws_(std::move(socket)), hub_(hub) {}
 
-  void start(http::request<http::string_body> request) {
+  void start(const http::request<http::string_body>& request) {
     ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(10), std::chrono::seconds(30), true});
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "umbra"); }));
@@ -173,7 +173,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     if (websocket::is_upgrade(request)) {
       if (target == kRtcPath || target.starts_with(std::string(kRtcPath) + "?")) {
         stream_.expires_never();
-        std::make_shared<WsSession>(stream_.release_socket(), hub_)->start(std::move(request));
+        std::make_shared<WsSession>(stream_.release_socket(), hub_)->start(request);
         return;
       }
       return respond(json_error(404, "not_found", "WebSocket signaling lives at /v1/rtc"), request.version(),

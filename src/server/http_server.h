@@ -29,8 +29,8 @@ class HttpServer {
   // Stops accepting and ticks; open sockets end when the io_context stops.
   void close();
 
-  static constexpr std::size_t kMaxBodySize = 64 * 1024;
-  static constexpr std::size_t kMaxWebSocketMessage = 64 * 1024;
+  static constexpr std::size_t kMaxBodySize = std::size_t{64} * 1024;
+  static constexpr std::size_t kMaxWebSocketMessage = std::size_t{64} * 1024;
 
  private:
   struct Impl;

@@ -28,7 +28,7 @@ struct HubConfig {
   std::int64_t resume_window_ms = 30'000;
   std::int64_t join_timeout_ms = 10'000;
   std::int64_t heartbeat_interval_ms = 10'000;
-  std::size_t max_message_size = 64 * 1024;
+  std::size_t max_message_size = std::size_t{64} * 1024;
   double rate_capacity = 100;
   double rate_per_second = 50;
   int flood_disconnect_after = 200;  // dropped messages
