@@ -82,14 +82,15 @@ Result<std::unique_ptr<PcapFile>, std::string> PcapFile::create(const std::strin
   if (f == nullptr) return err("cannot create " + path + ": " + std::strerror(errno));
   const Bytes header = pcap_global_header();
   if (std::fwrite(header.data(), 1, header.size(), f) != header.size()) {
-    std::fclose(f);
+    (void)std::fclose(f);  // already failing; the write error is the one to report
     return err("cannot write " + path);
   }
   return std::unique_ptr<PcapFile>(new PcapFile(f));
 }
 
 PcapFile::~PcapFile() {
-  std::fclose(file_);
+  // Like a short write, a failed close of a debugging dump must not disturb the call.
+  (void)std::fclose(file_);
 }
 
 void PcapFile::write(std::uint64_t unix_micros, const PcapEndpoint& src, const PcapEndpoint& dst,
@@ -101,7 +102,7 @@ void PcapFile::write(std::uint64_t unix_micros, const PcapEndpoint& src, const P
 }
 
 void PcapFile::flush() {
-  std::fflush(file_);
+  (void)std::fflush(file_);  // best effort, as for writes
 }
 
 }  // namespace umbra::router

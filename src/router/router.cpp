@@ -16,7 +16,7 @@ namespace {
 
 std::string random_id(std::string_view prefix) {
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(crypto::random_u64()));
+  (void)std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(crypto::random_u64()));
   return std::string(prefix) + buf;
 }
 
