@@ -391,8 +391,9 @@ HttpResponse RestApi::demo_join(const std::string& room, const HttpRequest& requ
     }
   }
   const json data = {{"displayName", display_name}};
-  const auto token = mint_client_token(
-      config_.credentials, {session->id, Role::kModerator, 12 * 3600, data.dump()}, clock_() / 1000);
+  const auto token = mint_client_token(config_.credentials,
+                                       {session->id, Role::kModerator, std::int64_t{12} * 3600, data.dump()},
+                                       clock_() / 1000);
   if (!token) return json_error(500, "internal", token.error().message);
   const std::string host = request.host.empty() ? "127.0.0.1:7880" : request.host;
   json out = session_json(*session);

@@ -38,12 +38,19 @@ struct Server::Impl {
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() {
-  // Sockets (and their handlers, which point at the hub) go before the hub does.
-  if (impl_->http) impl_->http->close();
-  impl_->io.stop();
-  impl_->http.reset();
-  impl_->io.restart();
-  impl_->io.poll();
+  // Sockets (and their handlers, which point at the hub) go before the hub does. A handler that
+  // throws while draining must not escape a destructor; the rest of teardown still has to run.
+  try {
+    if (impl_->http) impl_->http->close();
+    impl_->io.stop();
+    impl_->http.reset();
+    impl_->io.restart();
+    impl_->io.poll();
+  } catch (const std::exception& e) {
+    log::error("serve", "shutdown failed", {{"error", e.what()}});
+  } catch (...) {
+    log::error("serve", "shutdown failed");
+  }
 }
 
 Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& options,

@@ -208,12 +208,12 @@ void SignalingHub::dispatch(ClientLink& link, LinkState& state, const json& mess
     if (r.type == "join") return handle_join(link, state, r, now_ms);
     return handle_resume(link, state, r, now_ms);
   }
-  static const std::set<std::string, std::less<>> kKnown = {
+  static const std::set<std::string, std::less<>> known_types = {
       "leave",           "publish",     "unpublish",          "updateStream",
       "subscribe",       "unsubscribe", "updateSubscription", "subscribeAnswer",
       "offer",           "answer",      "candidate",          "signal",
       "forceDisconnect", "forceMute"};
-  if (!kKnown.contains(r.type))
+  if (!known_types.contains(r.type))
     return fail(link, r.id, "unknown_type", "unknown message type: " + r.type.substr(0, 64));
   if (!state.joined()) return fail(link, r.id, "not_joined", "send join first");
 

@@ -110,7 +110,8 @@ class SignalingHub {
   // Routed sessions (signaling_routed.cpp): negotiation through the MediaRouter, completed
   // asynchronously on this thread. Completions look everything up again by id: the connection may
   // have left (then the router side is closed) or resumed on another socket (then it gets the answer).
-  void routed_publish(Room& room, LiveConnection& self, const Request& r, LiveStream stream, std::string sdp);
+  void routed_publish(Room& room, LiveConnection& self, const Request& r, LiveStream stream,
+                      const std::string& sdp);
   void routed_subscribe(Room& room, LiveConnection& self, const Request& r, LiveStream& stream);
   void routed_subscribe_answer(Room& room, LiveConnection& self, const Request& r);
   void close_subscription_transport(LiveConnection& subscriber, const std::string& stream_id);

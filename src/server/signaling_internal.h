@@ -21,7 +21,7 @@ using nlohmann::json;
 inline constexpr std::size_t kMaxRequestIdSize = 64;
 inline constexpr std::size_t kMaxSignalTypeSize = 128;
 inline constexpr std::size_t kMaxSignalDataSize = 8192;
-inline constexpr std::size_t kMaxSdpSize = 48 * 1024;
+inline constexpr std::size_t kMaxSdpSize = std::size_t{48} * 1024;
 inline constexpr std::size_t kMaxStreamNameSize = 256;
 inline constexpr std::size_t kMaxSignalRecipients = 100;
 inline constexpr int kMaxVideoDimension = 16384;

@@ -74,7 +74,7 @@ struct PendingSubscribe {
 }  // namespace
 
 void SignalingHub::routed_publish(Room& room, LiveConnection& self, const Request& r, LiveStream stream,
-                                  std::string sdp) {
+                                  const std::string& sdp) {
   auto offer = rtc::sdp::parse(sdp);
   if (!offer)
     return fail(*self.link, r.id, "bad_request", "the SDP offer does not parse: " + to_string(offer.error()));
@@ -137,7 +137,7 @@ void SignalingHub::routed_publish(Room& room, LiveConnection& self, const Reques
       if (--pending->remaining == 0) finish();
     };
     const std::string tid = pending->stream.transport_id;
-    router_.connect_transport(tid, plan->dtls, [done_one](RouterOutcome<RouterDone> connected) {
+    router_.connect_transport(tid, plan->dtls, [done_one](const RouterOutcome<RouterDone>& connected) {
       done_one(connected.value.has_value(), connected.error);
     });
     for (const auto& producer : plan->producers) {
@@ -254,7 +254,7 @@ void SignalingHub::routed_subscribe_answer(Room& room, LiveConnection& self, con
   const json request_id = r.id;
   router_.connect_transport(
       it->second.transport_id, *dtls,
-      [this, session_id, connection_id, request_id](RouterOutcome<RouterDone> connected) {
+      [this, session_id, connection_id, request_id](const RouterOutcome<RouterDone>& connected) {
         if (!connected.value) {
           return fail_later(session_id, connection_id, request_id, "negotiation_failed",
                             connected.error.message);

@@ -54,7 +54,7 @@ void SignalingHub::handle_publish(Room& room, LiveConnection& self, const Reques
   stream.video_dimensions = dims;
   stream.created_at_ms = now_ms;
   if (room.session.media_mode == MediaMode::kRouted) {
-    return routed_publish(room, self, r, std::move(stream), std::move(*sdp));
+    return routed_publish(room, self, r, std::move(stream), *sdp);
   }
   const std::string id = stream.id;
   const auto& stored = room.streams.emplace(id, std::move(stream)).first->second;

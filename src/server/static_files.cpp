@@ -6,7 +6,7 @@
 namespace umbra::server {
 namespace {
 
-constexpr std::uintmax_t kMaxFileSize = 32u * 1024 * 1024;
+constexpr std::uintmax_t kMaxFileSize = std::uintmax_t{32} * 1024 * 1024;
 
 // A safe relative path from URL segments: no empty, "." or ".." segments, no backslash or NUL.
 std::optional<std::filesystem::path> safe_relative(std::string_view rest) {
