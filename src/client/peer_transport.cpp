@@ -1,6 +1,7 @@
 #include "client/peer_transport.h"
 
 #include "crypto/certificate.h"
+#include "rtc/dtls/srtp_sessions.h"
 #include "rtc/stun/demux.h"
 
 namespace umbra::client {
@@ -109,10 +110,13 @@ void PeerTransport::flush_dtls() {
 void PeerTransport::poll_dtls_events() {
   while (auto event = dtls_.poll_event()) {
     if (const auto* connected = std::get_if<rtc::dtls::Connected>(&*event)) {
-      srtp_in_ = std::make_unique<rtc::srtp::SrtpSession>(connected->profile, rtc::srtp::Direction::kInbound,
-                                                          connected->remote_key);
-      srtp_out_ = std::make_unique<rtc::srtp::SrtpSession>(
-          connected->profile, rtc::srtp::Direction::kOutbound, connected->local_key);
+      auto sessions = rtc::dtls::make_srtp_sessions(*connected);
+      if (!sessions) {
+        close(sessions.error());
+        return;
+      }
+      srtp_in_ = std::move(sessions->inbound);
+      srtp_out_ = std::move(sessions->outbound);
       state_ = State::kConnected;
       if (listener_ != nullptr) listener_->on_connected();
     } else if (const auto* failed = std::get_if<rtc::dtls::Failed>(&*event)) {

@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "crypto/certificate.h"
+#include "rtc/dtls/srtp_sessions.h"
 #include "rtc/stun/demux.h"
 
 namespace umbra::router {
@@ -149,15 +150,13 @@ void WebRtcTransport::flush_dtls() {
 void WebRtcTransport::poll_dtls_events() {
   while (auto event = dtls_.poll_event()) {
     if (const auto* connected = std::get_if<rtc::dtls::Connected>(&*event)) {
-      try {
-        srtp_in_ = std::make_unique<rtc::srtp::SrtpSession>(
-            connected->profile, rtc::srtp::Direction::kInbound, connected->remote_key);
-        srtp_out_ = std::make_unique<rtc::srtp::SrtpSession>(
-            connected->profile, rtc::srtp::Direction::kOutbound, connected->local_key);
-      } catch (const std::exception& e) {
-        close(std::string("srtp setup failed: ") + e.what());
+      auto sessions = rtc::dtls::make_srtp_sessions(*connected);
+      if (!sessions) {
+        close(sessions.error());
         return;
       }
+      srtp_in_ = std::move(sessions->inbound);
+      srtp_out_ = std::move(sessions->outbound);
       state_ = State::kConnected;
       if (listener_ != nullptr) listener_->on_connected(*this);
     } else if (const auto* failed = std::get_if<rtc::dtls::Failed>(&*event)) {
