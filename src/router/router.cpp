@@ -336,4 +336,15 @@ Result<std::unique_ptr<MediaRouter>, std::string> make_media_router(const Router
   }
 }
 
+// Placeholder until the recording thread lands (issue 6, in progress this session): says so.
+void Router::start_recording(const RecordingOptions&, RouterCallback<RecordingReport> done) {
+  fail(std::move(done), "not_implemented", "recording is not wired into the router yet");
+}
+
+void Router::stop_recording(const std::string&, const std::string&, RouterCallback<RecordingReport> done) {
+  fail(std::move(done), "not_implemented", "recording is not wired into the router yet");
+}
+
+void Router::set_on_recording_update(std::function<void(const RecordingReport&)>) {}
+
 }  // namespace umbra::router

@@ -54,6 +54,11 @@ class Router final : public server::MediaRouter {
   void set_consumer_paused(const std::string& consumer_id, bool paused) override;
   void close_transport(const std::string& transport_id) override;
   server::RouterStats stats() const override;
+  void start_recording(const server::RecordingOptions& options,
+                       server::RouterCallback<server::RecordingReport> done) override;
+  void stop_recording(const std::string& archive_id, const std::string& reason,
+                      server::RouterCallback<server::RecordingReport> done) override;
+  void set_on_recording_update(std::function<void(const server::RecordingReport&)> fn) override;
 
   std::vector<std::uint16_t> ports() const;
   // CPU seconds used by each worker thread so far (benchmarks).

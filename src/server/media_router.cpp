@@ -20,6 +20,11 @@ class UnavailableMediaRouter final : public MediaRouter {
   void set_consumer_paused(const std::string&, bool) override {}
   void close_transport(const std::string&) override {}
   RouterStats stats() const override { return {}; }
+  void start_recording(const RecordingOptions&, RouterCallback<RecordingReport> done) override { fail(done); }
+  void stop_recording(const std::string&, const std::string&, RouterCallback<RecordingReport> done) override {
+    fail(done);
+  }
+  void set_on_recording_update(std::function<void(const RecordingReport&)>) override {}
 
  private:
   template <class T>

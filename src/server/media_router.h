@@ -123,6 +123,40 @@ struct RouterStats {
   std::uint64_t packets_lost = 0;
 };
 
+// Recording (issue 6, docs/archiving.md). The router holds the decrypted RTP, so it writes the files:
+// one WebM per recorded track under <archive_root>/<archive_id>/. The control plane owns the record
+// (SQLite) and learns what happened to each file through RecordingReport.
+struct RecordingOptions {
+  std::string room_id;  // the session id
+  std::string archive_id;
+  std::string archive_root;  // the router creates <archive_root>/<archive_id>/ if it is missing
+  bool has_audio = true;
+  bool has_video = true;
+};
+
+// One recorded track: archive::StreamEntry as plain data (names as in the REST API).
+struct RecordedStream {
+  std::string stream_id;  // the signaling stream (ProduceOptions::stream_id)
+  std::string kind;       // "audio" | "video"
+  std::string file;       // the file's name inside the archive's directory
+  std::int64_t start_offset_ms = 0;
+  std::int64_t duration_ms = 0;
+  std::string state;  // "recording" | "recorded" | "no_media" | "failed"
+  std::string error;  // no_media / failed: why
+};
+
+// archive::ArchiveSession as plain data, so the interface can later cross a socket.
+struct RecordingReport {
+  std::string archive_id;
+  std::string room_id;
+  std::string status;       // "started" | "stopped" | "failed" (archive::archive_status_name)
+  std::string stop_reason;  // archive::stop_reason_name; empty while started
+  std::string error;        // failed: why (e.g. "cannot write to …: No space left on device")
+  std::vector<RecordedStream> streams;
+  // True once no file is still being written (stopped or failed, and every recorder finished).
+  bool finished = false;
+};
+
 class MediaRouter {
  public:
   virtual ~MediaRouter() = default;
@@ -143,6 +177,18 @@ class MediaRouter {
   // Closing a transport closes its producers and consumers.
   virtual void close_transport(const std::string& transport_id) = 0;
   virtual RouterStats stats() const = 0;
+
+  // Starts recording every track of the room, the ones published now and the ones published later,
+  // until stop_recording. The completion carries the first report; an error (e.g. the directory
+  // cannot be created) means nothing is being recorded.
+  virtual void start_recording(const RecordingOptions& options, RouterCallback<RecordingReport> done) = 0;
+  // Stops a recording (`reason` as archive::stop_reason_name, e.g. "requested", "last_stream_left").
+  // The completion carries the final report, every file finished (finished == true).
+  virtual void stop_recording(const std::string& archive_id, const std::string& reason,
+                              RouterCallback<RecordingReport> done) = 0;
+  // Reports a recording that changed on its own, on the control-plane thread: a track joined or
+  // left, a file failed (then the whole archive is failed and finished).
+  virtual void set_on_recording_update(std::function<void(const RecordingReport&)> fn) = 0;
 };
 
 // The router of a process built or started without one: says so, clearly, to every request.
