@@ -27,6 +27,7 @@ export { Subscriber } from './subscriber.js';
 export type { SubscribeOptions, SubscriberEvents } from './subscriber.js';
 export { UmbraError, isUmbraError } from './errors.js';
 export type { UmbraErrorName } from './errors.js';
+export type { Archive, ArchiveStatus, ArchiveStopReason, ArchiveStream } from './archive.js';
 export type { Connection, MediaMode, Role, SessionInfo, Stream, VideoDimensions, VideoType } from './stream.js';
 export type { MediaStats, TrackStats } from './stats.js';
 export type { Handler } from './events.js';

@@ -1,6 +1,7 @@
 // A Session is one client connection to one Umbra session: the signaling socket (and its resumption),
 // the mirror of who is in the session and what they publish, and the Publishers and Subscribers this
 // client owns. Wire messages are docs/protocol.md; the public surface is documented in docs/web-sdk.md.
+import { type Archive, isRunning, parseArchive } from './archive.js';
 import { SessionE2ee } from './e2ee-hook.js';
 import { normalizeSecret } from './e2ee/secret.js';
 import { UmbraError, errorFromServer } from './errors.js';
@@ -70,6 +71,14 @@ export interface SessionEvents {
   // E2EE: a subscribed stream cannot be opened with our secret / can again (also on the Subscriber).
   encryptionSecretMismatch: { stream: Stream };
   encryptionSecretMatch: { stream: Stream };
+  // The session is being recorded (docs/archiving.md): show it. Also emitted after a resume when an
+  // archive started while the link was down.
+  archiveStarted: { archive: Archive };
+  // The recording ended: `archive.status` is "stopped" or "failed", `archive.reason` says why
+  // ("requested", "last_stream_left", "session_ended", "storage_failed", "interrupted") and
+  // `archive.error` what failed. After a resume, an archive that ended while the link was down is
+  // reported with the last state we knew and reason null (GET /v1/archives/{id} has the details).
+  archiveStopped: { archive: Archive };
   // Something went wrong in the background that the application may want to show (never thrown).
   exception: { error: UmbraError };
 }
@@ -103,6 +112,7 @@ export class Session extends Emitter<AllSessionEvents> {
   #resumeWindowMs = 30_000;
   #heartbeatMs = 10_000;
   #e2ee: SessionE2ee | null = null;
+  #archive: Archive | null = null;
   // Resolves when a reconnect finishes (or rejects when it gives up); requests made meanwhile wait on it.
   #reconnected: Promise<void> | null = null;
 
@@ -143,6 +153,12 @@ export class Session extends Emitter<AllSessionEvents> {
 
   get mediaMode(): MediaMode | null {
     return this.#info?.mediaMode ?? null;
+  }
+
+  // The archive recording this session right now, or null. Set from `joined` and the archive events,
+  // kept across a resume (and corrected from the server's snapshot then).
+  get archive(): Archive | null {
+    return this.#archive;
   }
 
   get connections(): Connection[] {
@@ -212,6 +228,7 @@ export class Session extends Emitter<AllSessionEvents> {
       channel?.close();
       this.#e2ee?.close();
       this.#e2ee = null;
+      this.#archive = null;
       this.#state = 'disconnected';
       throw err;
     }
@@ -219,6 +236,8 @@ export class Session extends Emitter<AllSessionEvents> {
     // Everyone already here, as if they had just arrived (so one handler builds the UI).
     for (const connection of this.#connections.values()) this.emit('connectionCreated', { connection });
     for (const stream of this.#streams.values()) this.emit('streamCreated', { stream });
+    // A recording already running, as if it had just started (the same handler shows the indicator).
+    if (this.#archive !== null) this.emit('archiveStarted', { archive: this.#archive });
   }
 
   // Leaves the session: unpublishes, unsubscribes and closes the link. Others see clientDisconnected.
@@ -485,6 +504,8 @@ export class Session extends Emitter<AllSessionEvents> {
     }
     this.#iceServers = Array.isArray(joined['iceServers']) ? (joined['iceServers'] as RTCIceServer[]) : [];
     if (joined['resumed'] === true) return; // #reconcile() handles the snapshot
+    const archive = parseArchive(joined['archive']);
+    this.#archive = archive !== null && isRunning(archive) ? archive : null;
     this.#connections.clear();
     this.#streams.clear();
     for (const raw of asArray(joined['connections'])) {
@@ -575,6 +596,20 @@ export class Session extends Emitter<AllSessionEvents> {
           publisher._forceMuted();
           this.emit('forceMuted', { stream: publisher.stream });
         }
+        return;
+      }
+      case 'archiveStarted': {
+        const archive = parseArchive(m['archive']);
+        if (archive === null) return;
+        this.#archive = archive;
+        this.emit('archiveStarted', { archive });
+        return;
+      }
+      case 'archiveStopped': {
+        const archive = parseArchive(m['archive']);
+        if (archive === null) return;
+        if (this.#archive?.id === archive.id) this.#archive = null;
+        this.emit('archiveStopped', { archive });
         return;
       }
       case 'disconnected':
@@ -714,6 +749,7 @@ export class Session extends Emitter<AllSessionEvents> {
   // Events sent while we were away are not replayed: diff the snapshot against what we knew.
   #reconcile(joined: Message): void {
     const self = this.#connection!.connectionId;
+    this.#reconcileArchive(joined);
     const nowConnections = new Map<string, Connection>();
     for (const raw of asArray(joined['connections'])) {
       const c = parseConnection(raw);
@@ -764,6 +800,23 @@ export class Session extends Emitter<AllSessionEvents> {
     }
   }
 
+  // A server that does not send `archive` in its snapshot says nothing about it: keep what we knew.
+  #reconcileArchive(joined: Message): void {
+    if (!('archive' in joined)) return;
+    const parsed = parseArchive(joined['archive']);
+    const now = parsed !== null && isRunning(parsed) ? parsed : null;
+    const before = this.#archive;
+    if (before !== null && before.id === now?.id) {
+      this.#archive = now;
+      return;
+    }
+    this.#archive = now;
+    if (before !== null) {
+      this.emit('archiveStopped', { archive: { ...before, status: 'stopped', reason: null } });
+    }
+    if (now !== null) this.emit('archiveStarted', { archive: now });
+  }
+
   // The end: closes the link, destroys local media objects, tells the application why.
   #terminate(reason: string): void {
     if (this.#state === 'disconnected') return;
@@ -780,6 +833,7 @@ export class Session extends Emitter<AllSessionEvents> {
     this.#connections.clear();
     this.#e2ee?.close();
     this.#e2ee = null;
+    this.#archive = null;
     for (const stream of streams) this.emit('streamDestroyed', { stream, reason });
     for (const connection of connections) this.emit('connectionDestroyed', { connection, reason });
     this.emit('sessionDisconnected', { reason });

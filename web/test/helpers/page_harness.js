@@ -35,6 +35,9 @@ const T = {
     s.on('reconnecting', () => T.record('reconnecting'));
     s.on('reconnected', () => T.record('reconnected'));
     s.on('forceMuted', (e) => T.record('forceMuted', { streamId: e.stream.streamId }));
+    const archiveFields = (a) => ({ archiveId: a.id, archiveName: a.name, status: a.status, reason: a.reason, error: a.error });
+    s.on('archiveStarted', (e) => T.record('archiveStarted', archiveFields(e.archive)));
+    s.on('archiveStopped', (e) => T.record('archiveStopped', archiveFields(e.archive)));
     return s;
   },
 
