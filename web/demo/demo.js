@@ -1,6 +1,7 @@
 // The Umbra demo: join a room by name, see everyone in a grid, talk, share a screen, chat.
 // It uses only the public SDK served at /sdk/umbra.js and the demo endpoint of `umbra serve --dev`
-// (POST /demo/rooms/{room}/join), which creates one session per room name and hands out tokens.
+// (POST /demo/rooms/{room}/join), which creates one session per room name and hands out tokens, and
+// POST /demo/rooms/{room}/archives[/stop], which record the room (docs/archiving.md).
 // End-to-end encrypted rooms: the secret is typed here, handed to the SDK and nowhere else (not to the
 // demo endpoint, not to localStorage, not to the URL).
 import { hasEndToEndEncryptionSupport, initSession, isValidEncryptionSecret } from '/sdk/umbra.js';
@@ -31,6 +32,10 @@ const ui = {
   camera: $('camera-button'),
   screen: $('screen-button'),
   chat: $('chat-button'),
+  record: $('record-button'),
+  recBadge: $('rec-badge'),
+  recName: $('rec-name'),
+  recElapsed: $('rec-elapsed'),
   leave: $('leave-button'),
   tileTemplate: $('tile-template'),
   e2eeToggle: $('e2ee-toggle'),
@@ -64,6 +69,11 @@ const call = {
   e2ee: new Map(),
   // Set when the demo endpoint said the room is end-to-end encrypted but no secret was entered.
   e2eeRoom: '',
+  // Recording: a start/stop request is on its way; the timer that ticks the REC badge's clock.
+  recordBusy: false,
+  recordTimer: null,
+  // False while connect() replays the room's state (a recording already running when we join).
+  joined: false,
 };
 
 // Exposed for the browser test and for poking around in the console.
@@ -312,6 +322,136 @@ async function changeSecret(event) {
   }
 }
 
+// ---------- recording (archives) ----------
+
+// Why this room cannot be recorded, or '' when it can. The session's `archiving` capability says it
+// (docs/rest-api.md): an end-to-end encrypted room cannot be recorded because the router cannot decode
+// its media; a relayed room's media never reaches the router at all.
+function recordingUnavailableReason() {
+  const cap = call.session?.info?.capabilities?.archiving;
+  if (cap === null || typeof cap !== 'object' || cap.available !== false) return '';
+  return String(cap.reason || cap.message || cap.code || 'recording is not available in this room');
+}
+
+function formatElapsed(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+function renderRecordingClock() {
+  const archive = call.session?.archive ?? null;
+  // createdAt is the server's clock; a client clock that runs ahead or behind only shifts the display.
+  ui.recElapsed.textContent = archive ? formatElapsed(Date.now() - archive.createdAt) : '0:00';
+}
+
+// The REC badge (every tab of the session shows it while an archive runs) and the Record button.
+function renderRecording() {
+  const archive = call.session?.archive ?? null;
+  const recording = archive !== null;
+  ui.recBadge.hidden = !recording;
+  ui.recName.textContent = archive?.name ?? '';
+  ui.recBadge.title = recording ? `This room is being recorded${archive.name ? ` (“${archive.name}”)` : ''}` : '';
+  renderRecordingClock();
+  if (recording && call.recordTimer === null) call.recordTimer = setInterval(renderRecordingClock, 1000);
+  if (!recording && call.recordTimer !== null) {
+    clearInterval(call.recordTimer);
+    call.recordTimer = null;
+  }
+
+  const unavailable = recordingUnavailableReason();
+  ui.record.classList.toggle('recording', recording);
+  ui.record.setAttribute('aria-pressed', String(recording));
+  ui.record.querySelector('use').setAttribute('href', recording ? '#i-rec-stop' : '#i-rec');
+  ui.record.querySelector('.label').textContent = call.recordBusy
+    ? recording
+      ? 'Stopping…'
+      : 'Starting…'
+    : recording
+      ? 'Stop recording'
+      : 'Record';
+  ui.record.disabled = call.recordBusy;
+  // Unavailable stays clickable (aria-disabled, not disabled): a click says why instead of nothing.
+  ui.record.setAttribute('aria-disabled', String(unavailable !== '' && !recording));
+  ui.record.title =
+    unavailable !== '' && !recording
+      ? `Recording is not available: ${unavailable}`
+      : recording
+        ? 'Stop recording'
+        : 'Record this room';
+}
+
+let statusTimer = null;
+function flashStatus(text, ms = 6000) {
+  setStatus(text);
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => {
+    if (ui.status.textContent === text) setStatus('');
+  }, ms);
+}
+
+async function toggleRecording() {
+  const session = call.session;
+  if (!session || call.recordBusy) return;
+  const stopping = session.archive !== null;
+  const unavailable = recordingUnavailableReason();
+  if (!stopping && unavailable !== '') {
+    flashStatus(`Recording is not available: ${unavailable}`);
+    return;
+  }
+  call.recordBusy = true;
+  renderRecording();
+  // The indicator follows the session's events (every tab gets them); wait for ours before re-enabling.
+  const changed = new Promise((resolve) => session.once(stopping ? 'archiveStopped' : 'archiveStarted', resolve));
+  try {
+    const room = encodeURIComponent(call.room);
+    const res = await fetch(`/demo/rooms/${room}/archives${stopping ? '/stop' : ''}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(stopping ? {} : { name: call.room }),
+    });
+    let body = null;
+    try {
+      body = JSON.parse(await res.text());
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) throw new Error(body?.error?.message ?? `the server answered ${res.status}`);
+    await Promise.race([changed, new Promise((r) => setTimeout(r, 5000))]);
+  } catch (err) {
+    flashStatus(`${stopping ? 'Could not stop the recording' : 'Could not start recording'}: ${friendlyError(err)}`, 10_000);
+  } finally {
+    call.recordBusy = false;
+    renderRecording();
+  }
+}
+
+const kStopReasons = {
+  requested: '',
+  last_stream_left: ' (everyone stopped publishing)',
+  session_ended: ' (the room ended)',
+  storage_failed: ' (the server could not write it)',
+  interrupted: ' (the server restarted)',
+};
+
+function onArchiveStarted() {
+  addChat({ system: true, text: call.joined ? 'Recording started' : 'This room is being recorded' });
+  renderRecording();
+}
+
+function onArchiveStopped({ archive }) {
+  if (archive.status === 'failed') {
+    const why = archive.error ?? kStopReasons[archive.reason] ?? '';
+    addChat({ system: true, text: `Recording failed: ${why}` });
+    flashStatus(`Recording failed: ${why}`, 10_000);
+  } else {
+    addChat({ system: true, text: `Recording stopped${kStopReasons[archive.reason] ?? ''}` });
+  }
+  renderRecording();
+}
+
 // ---------- chat ----------
 
 function addChat({ who, text, mine, system }) {
@@ -453,6 +593,8 @@ function wireSession(session) {
   });
   session.on('encryptionSecretMismatch', ({ stream }) => setE2eeState(stream, 'cannot-decrypt'));
   session.on('encryptionSecretMatch', ({ stream }) => setE2eeState(stream, 'encrypted'));
+  session.on('archiveStarted', onArchiveStarted);
+  session.on('archiveStopped', onArchiveStopped);
   session.on('reconnecting', () => setStatus('Connection lost — reconnecting…'));
   session.on('reconnected', () => setStatus(''));
   session.on('sessionDisconnected', ({ reason }) => {
@@ -516,8 +658,10 @@ async function join(event) {
     call.session = session;
     call.room = room;
     call.displayName = displayName;
+    call.joined = false;
     wireSession(session);
     await session.connect(token);
+    call.joined = true;
 
     ui.roomName.textContent = room;
     ui.modeBadge.textContent = session.mediaMode ?? actualMode;
@@ -525,6 +669,7 @@ async function join(event) {
       session.mediaMode === 'relayed' ? 'Media goes directly between browsers' : 'Media goes through the Umbra router';
     ui.e2eeCall.hidden = !session.isEndToEndEncrypted;
     renderVerificationCode();
+    renderRecording();
     history.replaceState(null, '', `/?room=${encodeURIComponent(room)}`);
     ui.joinView.hidden = true;
     ui.callView.hidden = false;
@@ -571,6 +716,8 @@ function resetToJoin() {
   call.session = null;
   call.camera = null;
   call.screen = null;
+  call.recordBusy = false;
+  renderRecording();
   setStatus('');
   ui.callView.hidden = true;
   ui.joinView.hidden = false;
@@ -619,6 +766,7 @@ ui.mic.addEventListener('click', toggleMic);
 ui.camera.addEventListener('click', toggleCamera);
 ui.screen.addEventListener('click', toggleScreen);
 ui.leave.addEventListener('click', leave);
+ui.record.addEventListener('click', toggleRecording);
 ui.chat.addEventListener('click', () => {
   const hidden = ui.stage.classList.toggle('chat-hidden');
   ui.chat.setAttribute('aria-pressed', String(!hidden));

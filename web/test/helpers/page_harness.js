@@ -70,6 +70,14 @@ const T = {
     return stats.video ? stats.video.frames : 0;
   },
 
+  // What the first publisher has sent so far: { audio, video } packet counts (0 before media flows).
+  async packetsSent() {
+    const p = T.publishers[0];
+    if (!p) return { audio: 0, video: 0 };
+    const stats = await p.getStats();
+    return { audio: stats.audio ? stats.audio.packets : 0, video: stats.video ? stats.video.packets : 0 };
+  },
+
   async audioPacketsReceived(streamId) {
     const sub = T.subscribers.get(streamId);
     if (!sub) return 0;

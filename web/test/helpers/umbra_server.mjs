@@ -140,9 +140,20 @@ export class UmbraServer {
     this.proc = null;
   }
 
-  // Same port, same data directory: what an operator's restart looks like.
-  async restart() {
-    await this.stop();
+  // Kills the process at once (SIGKILL by default: a crash, a power cut), without the SIGTERM grace.
+  async kill(signal = 'SIGKILL') {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill(signal);
+    await this.exited;
+    this.proc = null;
+  }
+
+  // Same port, same data directory: what an operator's restart looks like. With `{ signal: 'SIGKILL' }`
+  // the old process is killed instead of stopped (what a crash and a supervisor's restart look like).
+  async restart({ signal } = {}) {
+    if (signal) await this.kill(signal);
+    else await this.stop();
     await this.#spawn();
   }
 
@@ -176,6 +187,12 @@ export class UmbraServer {
       throw err;
     }
     return json;
+  }
+
+  // GET with project authentication, for binary downloads (archive files): { status, type, body: Buffer }.
+  async download(path) {
+    const res = await fetch(`${this.url}${path}`, { headers: { authorization: `Bearer ${projectJwt()}` } });
+    return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
   }
 
   async createSession(mediaMode = 'relayed', extra = {}) {

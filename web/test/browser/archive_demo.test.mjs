@@ -1,0 +1,136 @@
+// The demo's recording UI (issue 6: "the demo shows a recording indicator"). Two tabs in one routed
+// room: Record in one tab shows the REC badge in both (the badge follows the session's archiveStarted /
+// archiveStopped events, not the click), Stop hides it in both, and the server holds one stopped archive.
+// In a relayed or an end-to-end encrypted room the Record button is marked unavailable with the session
+// capability's reason, and clicking it says that reason instead of failing silently.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser } from '../helpers/browser.mjs';
+import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
+
+const skip = skipReason();
+
+async function openDemo(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const log = [];
+  page.on('console', (msg) => log.push(`[${msg.type()}] ${msg.text()}`));
+  page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
+  page.consoleLog = log;
+  await page.goto(`${url}/`);
+  return page;
+}
+
+async function joinRoom(page, room, name, { mode = 'routed', secret = null } = {}) {
+  await page.fill('#room-input', room);
+  await page.fill('#name-input', name);
+  await page.check(`input[name="mediaMode"][value="${mode}"]`, { force: true });
+  if (secret !== null) {
+    await page.check('#e2ee-toggle', { force: true });
+    await page.fill('#secret-input', secret);
+  }
+  await page.click('#join-button');
+  try {
+    await page.waitForSelector('#call-view:not([hidden])', { timeout: 20_000 });
+  } catch (err) {
+    const error = await page.textContent('#join-error').catch(() => '');
+    throw new Error(`${name} could not join: ${error}\n${err.message}\n${page.consoleLog.join('\n')}`);
+  }
+}
+
+async function waitForBadge(page, visible, who) {
+  try {
+    await page.waitForSelector('#rec-badge', { state: visible ? 'visible' : 'hidden', timeout: 15_000 });
+  } catch (err) {
+    const status = await page.textContent('#status').catch(() => '');
+    throw new Error(`${who}: REC badge not ${visible ? 'shown' : 'hidden'} (status: "${status}")\n${err.message}\n${page.consoleLog.join('\n')}`);
+  }
+}
+
+const label = (page) => page.textContent('#record-button .label');
+
+describe('demo page, recording', { skip: skip ?? false }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await UmbraServer.start();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('Record in one tab shows the REC badge in both tabs; Stop hides it in both', async () => {
+    const ada = await openDemo(browser, server.url);
+    const lin = await openDemo(browser, server.url);
+    await joinRoom(ada, 'recorded-standup', 'Ada');
+    await joinRoom(lin, 'recorded-standup', 'Linus');
+    for (const page of [ada, lin]) {
+      assert.equal(await page.isVisible('#rec-badge'), false);
+      assert.equal(await label(page), 'Record');
+      assert.equal(await page.getAttribute('#record-button', 'aria-disabled'), 'false');
+    }
+
+    await ada.click('#record-button');
+    await waitForBadge(ada, true, 'Ada');
+    await waitForBadge(lin, true, 'Linus');
+    for (const page of [ada, lin]) {
+      assert.match(await page.textContent('#rec-badge'), /REC/);
+      assert.equal(await page.textContent('#rec-name'), 'recorded-standup');
+      assert.match(await page.textContent('#rec-elapsed'), /^\d+:\d\d$/);
+      assert.equal(await page.getAttribute('#record-button', 'aria-pressed'), 'true');
+    }
+    await ada.waitForFunction(() => document.querySelector('#record-button .label').textContent === 'Stop recording');
+    assert.equal(await label(lin), 'Stop recording');
+    await lin.waitForFunction(() =>
+      [...document.querySelectorAll('.chat-log li.system')].some((li) => li.textContent === 'Recording started'),
+    );
+    const sessionId = await ada.evaluate(() => window.umbraDemo.session.sessionId);
+
+    // Either tab can stop it.
+    await lin.click('#record-button');
+    await waitForBadge(ada, false, 'Ada');
+    await waitForBadge(lin, false, 'Linus');
+    await lin.waitForFunction(() => document.querySelector('#record-button .label').textContent === 'Record');
+    assert.equal(await label(ada), 'Record');
+    await ada.waitForFunction(() =>
+      [...document.querySelectorAll('.chat-log li.system')].some((li) => li.textContent === 'Recording stopped'),
+    );
+
+    const listed = await server.api('GET', `/v1/archives?sessionId=${encodeURIComponent(sessionId)}`);
+    const items = Array.isArray(listed) ? listed : (listed.items ?? listed.archives ?? []);
+    assert.equal(items.length, 1, JSON.stringify(items));
+    assert.equal(items[0].name, 'recorded-standup');
+    assert.ok(['stopping', 'stopped'].includes(items[0].status), items[0].status);
+    await ada.close();
+    await lin.close();
+  });
+
+  test('a relayed room cannot be recorded, and the Record button says why', async () => {
+    const page = await openDemo(browser, server.url);
+    await joinRoom(page, 'relayed-chat', 'Grace', { mode: 'relayed' });
+    assert.equal(await page.getAttribute('#record-button', 'aria-disabled'), 'true');
+    const title = await page.getAttribute('#record-button', 'title');
+    assert.match(title, /^Recording is not available: .*routed session/);
+    await page.click('#record-button', { force: true }); // aria-disabled: Playwright would wait for it to be enabled
+    await page.waitForSelector('#status:not([hidden])');
+    assert.equal(await page.textContent('#status'), title);
+    assert.equal(await page.isVisible('#rec-badge'), false);
+    await page.close();
+  });
+
+  test('an end-to-end encrypted room cannot be recorded, because the router cannot decode its media', async () => {
+    const page = await openDemo(browser, server.url);
+    await joinRoom(page, 'private-room', 'Eve', { secret: 'a long shared secret' });
+    assert.equal(await page.getAttribute('#record-button', 'aria-disabled'), 'true');
+    const title = await page.getAttribute('#record-button', 'title');
+    assert.match(title, /^Recording is not available: .*router cannot decode end-to-end encrypted media/);
+    await page.click('#record-button', { force: true }); // aria-disabled: Playwright would wait for it to be enabled
+    await page.waitForSelector('#status:not([hidden])');
+    assert.equal(await page.textContent('#status'), title);
+    await page.close();
+  });
+});
