@@ -55,6 +55,8 @@ Result<void, std::string> Room::add_producer(const std::string& transport_id, co
     return err(std::string("ssrc already in use on this transport"));
   }
   auto producer = std::make_unique<Producer>(producer_id, t, params);
+  producer->track = next_track_++;
+  for (const auto& tap : taps_) announce(*tap, *producer);
   routes_[{t, params.ssrc}] = Route{producer.get(), nullptr, false};
   if (params.rtx_ssrc) routes_[{t, *params.rtx_ssrc}] = Route{producer.get(), nullptr, true};
   producers_[producer_id] = std::move(producer);
@@ -155,6 +157,8 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
     producer.cache.insert(original->sequence_number(), original->bytes(), now);
     const bool keyframe = starts_keyframe(producer.params.keyframe_codec, original->payload());
     if (keyframe) producer.keyframes.on_keyframe();
+    // The repair goes to the recording too: its jitter buffer is waiting for exactly this packet.
+    if (!taps_.empty()) record(producer, *original, now);
     forward(producer, *original, keyframe, now);
     return;
   }
@@ -176,7 +180,35 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
   }
   const bool keyframe = starts_keyframe(producer.params.keyframe_codec, packet.payload());
   if (keyframe) producer.keyframes.on_keyframe();
+  if (!taps_.empty()) record(producer, packet, now);
   forward(producer, packet, keyframe, now);
+}
+
+void Room::record(const Producer& producer, const rtc::rtp::RtpPacket& packet, TimePoint now) {
+  for (const auto& tap : taps_) tap->packet(producer.track, packet, now);
+}
+
+void Room::announce(RecordingTap& tap, const Producer& producer) {
+  const auto kind =
+      producer.params.kind == MediaKind::kAudio ? archive::MediaKind::kAudio : archive::MediaKind::kVideo;
+  tap.track_added(producer.track, producer.id,
+                  producer.params.stream_id.empty() ? producer.id : producer.params.stream_id, kind);
+}
+
+void Room::add_recording_tap(std::shared_ptr<RecordingTap> tap) {
+  for (const auto& [id, p] : producers_) announce(*tap, *p);
+  taps_.push_back(std::move(tap));
+}
+
+void Room::remove_recording_tap(const std::string& archive_id) {
+  std::erase_if(taps_, [&](const auto& tap) { return tap->archive_id() == archive_id; });
+}
+
+bool Room::request_keyframe(const std::string& producer_id) {
+  const auto it = producers_.find(producer_id);
+  if (it == producers_.end()) return false;
+  it->second->keyframes.request();
+  return true;
 }
 
 void Room::forward(Producer& producer, rtc::rtp::RtpPacket& packet, bool keyframe, TimePoint now) {
@@ -372,6 +404,7 @@ void Room::remove_consumer(Consumer* consumer) {
 }
 
 void Room::remove_producer(Producer* producer) {
+  for (const auto& tap : taps_) tap->track_ended(producer->track);
   for (Consumer* c : std::vector<Consumer*>(producer->consumers)) remove_consumer(c);
   routes_.erase({producer->transport, producer->params.ssrc});
   if (producer->params.rtx_ssrc) routes_.erase({producer->transport, *producer->params.rtx_ssrc});

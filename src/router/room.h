@@ -28,6 +28,7 @@
 #include "router/nack_responder.h"
 #include "router/packet_cache.h"
 #include "router/receive_stats.h"
+#include "router/recording_tap.h"
 #include "router/rtp_rewriter.h"
 #include "router/twcc_recorder.h"
 #include "router/webrtc_transport.h"
@@ -49,6 +50,8 @@ struct ProducerParams {
   // The transport-wide sequence number extension's id, when negotiated: the room then sends
   // transport-cc feedback for the whole transport.
   std::optional<std::uint8_t> twcc_extension_id;
+  // The signaling stream the producer belongs to: a recording names its file after it.
+  std::string stream_id;
 };
 
 struct RoomStats {
@@ -97,8 +100,18 @@ class Room : public WebRtcTransport::Listener {
 
   void handle_timeout(TimePoint now);
 
+  // Recording (docs/archiving.md): the tap learns every producer now and later, gets a copy of
+  // each one's media packets, and hears when a producer leaves. Removing it stops all of that.
+  void add_recording_tap(std::shared_ptr<RecordingTap> tap);
+  void remove_recording_tap(const std::string& archive_id);
+  bool recording() const { return !taps_.empty(); }
+  // A recording waits for a key frame: asked of the publisher like a subscriber's PLI (merged and
+  // rate-limited). False when the producer is gone.
+  bool request_keyframe(const std::string& producer_id);
+
   RoomStats stats() const;
-  bool empty() const { return transports_.empty(); }
+  // Nothing left to keep the room for: no transport, and no recording waiting for producers.
+  bool empty() const { return transports_.empty() && taps_.empty(); }
 
   // WebRtcTransport::Listener
   void on_connected(WebRtcTransport& transport) override;
@@ -127,6 +140,7 @@ class Room : public WebRtcTransport::Listener {
       TimePoint arrival{};
     };
     std::optional<SenderClock> sender_clock;
+    std::uint64_t track = 0;  // the producer's number for recording taps
     Producer(std::string id_, WebRtcTransport* t, const ProducerParams& p)
         : id(std::move(id_)), transport(t), params(p), keyframes(p.use_fir), receive(p.clock_rate) {}
   };
@@ -159,6 +173,8 @@ class Room : public WebRtcTransport::Listener {
   using RouteKey = std::pair<const WebRtcTransport*, std::uint32_t>;
 
   void forward(Producer& producer, rtc::rtp::RtpPacket& packet, bool keyframe, TimePoint now);
+  void record(const Producer& producer, const rtc::rtp::RtpPacket& packet, TimePoint now);
+  static void announce(RecordingTap& tap, const Producer& producer);
   void send_producer_feedback(Producer& producer, TimePoint now);
   void send_reports(TimePoint now);
   void remove_consumer(Consumer* consumer);
@@ -186,6 +202,8 @@ class Room : public WebRtcTransport::Listener {
   TimePoint steady_base_{};
   Bytes scratch_;      // RTX unwrapping
   Bytes forward_buf_;  // one consumer's copy of a packet being forwarded
+  std::vector<std::shared_ptr<RecordingTap>> taps_;
+  std::uint64_t next_track_ = 1;
   RoomStats counters_;
 };
 

@@ -6,6 +6,9 @@
 
 #include "crypto/certificate.h"
 #include "crypto/random.h"
+#include "router/recording_pipeline.h"
+#include "router/recording_report.h"
+#include "router/recording_thread.h"
 #include "router/worker.h"
 
 namespace umbra::router {
@@ -48,6 +51,7 @@ Router::Router(const RouterOptions& options, const crypto::Certificate& certific
     wo.rtp_dump_dir = options.rtp_dump_dir;
     workers_.push_back(std::make_unique<Worker>(static_cast<int>(i), wo, dtls));
   }
+  recording_ = std::make_unique<RecordingThread>();
   for (auto& w : workers_) {
     w->set_on_transport_closed(
         [this](const std::string& id, const std::string& reason) { on_worker_transport_closed(id, reason); });
@@ -56,7 +60,19 @@ Router::Router(const RouterOptions& options, const crypto::Certificate& certific
 }
 
 Router::~Router() {
+  closing_ = true;
+  // Workers first: once they are stopped no packet can join a recording's queue. Then every
+  // recording still running is finished (trailers written) behind the packets already queued.
   for (auto& w : workers_) w->stop();
+  std::vector<std::shared_ptr<RecordingPipeline>> running;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, r] : recordings_) running.push_back(r.pipeline);
+    recordings_.clear();
+  }
+  recording_->stop([running = std::move(running)] {
+    for (const auto& p : running) (void)p->stop(archive::StopReason::kInterrupted, Clock::now());
+  });
 }
 
 std::vector<std::uint16_t> Router::ports() const {
@@ -105,6 +121,7 @@ void Router::create_transport(const TransportOptions& options, RouterCallback<Tr
   {
     std::lock_guard lock(mutex_);
     worker = worker_for_room(options.room_id);
+    if (options.e2ee) e2ee_rooms_.insert(options.room_id);
     transport_workers_[id] = worker;
     transport_rooms_[id] = options.room_id;
   }
@@ -178,6 +195,7 @@ void Router::produce(const std::string& transport_id, const ProduceOptions& opti
                                                  : KeyframeCodec::kNone;
 
   const std::string id = random_id("pr-");
+  params.stream_id = options.stream_id.empty() ? id : options.stream_id;
   Worker* worker = nullptr;
   {
     std::lock_guard lock(mutex_);
@@ -336,15 +354,110 @@ Result<std::unique_ptr<MediaRouter>, std::string> make_media_router(const Router
   }
 }
 
-// Placeholder until the recording thread lands (issue 6, in progress this session): says so.
-void Router::start_recording(const RecordingOptions&, RouterCallback<RecordingReport> done) {
-  fail(std::move(done), "not_implemented", "recording is not wired into the router yet");
+std::uint64_t Router::recording_packets_dropped() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t n = 0;
+  for (const auto& [id, r] : recordings_) n += r.pipeline->packets_dropped();
+  return n;
 }
 
-void Router::stop_recording(const std::string&, const std::string&, RouterCallback<RecordingReport> done) {
-  fail(std::move(done), "not_implemented", "recording is not wired into the router yet");
+void Router::report_recording(const RecordingReport& report) {
+  // On the recording thread: hand the report to the control plane on its own thread.
+  if (closing_) return;
+  std::function<void(const RecordingReport&)> handler;
+  {
+    std::lock_guard lock(mutex_);
+    handler = on_recording_update_;
+  }
+  if (handler) post_([handler, report] { handler(report); });
 }
 
-void Router::set_on_recording_update(std::function<void(const RecordingReport&)>) {}
+void Router::start_recording(const RecordingOptions& options, RouterCallback<RecordingReport> done) {
+  if (options.archive_id.empty()) return fail(std::move(done), "invalid_archive", "the archive id is empty");
+  Worker* worker = nullptr;
+  std::shared_ptr<RecordingPipeline> pipeline;
+  {
+    std::lock_guard lock(mutex_);
+    if (recordings_.count(options.archive_id) != 0) {
+      return fail(std::move(done), "archive_in_progress",
+                  "archive " + options.archive_id + " is already recording");
+    }
+    // Defence in depth: the control plane refuses first. An E2EE room's media is SFrame
+    // ciphertext here (DESIGN.md section 4), which no file could be made of.
+    if (e2ee_rooms_.count(options.room_id) != 0) {
+      return fail(std::move(done), "e2ee_unsupported", std::string(archive::kE2eeUnsupportedMessage));
+    }
+    worker = worker_for_room(options.room_id);
+    RecordingHooks hooks;
+    hooks.request_key_frame = [worker, room_id = options.room_id](const std::string& producer_id) {
+      worker->post([worker, room_id, producer_id] {
+        if (Room* room = worker->find_room(room_id)) (void)room->request_keyframe(producer_id);
+      });
+    };
+    hooks.changed = [this](const RecordingReport& report) { report_recording(report); };
+    pipeline = std::make_shared<RecordingPipeline>(options, *recording_, std::move(hooks));
+    recordings_[options.archive_id] = Recording{options.room_id, worker, pipeline};
+  }
+  recording_->post([this, worker, pipeline, done = std::move(done)]() mutable {
+    auto started = pipeline->start(Clock::now());
+    if (!started) {
+      {
+        std::lock_guard lock(mutex_);
+        const auto it = recordings_.find(pipeline->archive_id());
+        if (it != recordings_.end() && it->second.pipeline == pipeline) recordings_.erase(it);
+      }
+      return fail(std::move(done), "archive_storage_failed", started.error());
+    }
+    recording_->add(pipeline);
+    attach_recording(worker, std::move(pipeline), std::move(done));
+  });
+}
+
+void Router::attach_recording(Worker* worker, std::shared_ptr<RecordingPipeline> pipeline,
+                              RouterCallback<RecordingReport> done) {
+  // On the worker: the room (placed now if no transport made it yet) announces its producers to
+  // the tap, which posts them to the recording thread; the report follows them there.
+  worker->post([this, worker, pipeline = std::move(pipeline), done = std::move(done)]() mutable {
+    if (pipeline->open()) worker->room(pipeline->options().room_id).add_recording_tap(pipeline);
+    recording_->post([this, pipeline, done = std::move(done)]() mutable {
+      complete(std::move(done), RouterOutcome<RecordingReport>{pipeline->report(), {}});
+    });
+  });
+}
+
+void Router::stop_recording(const std::string& archive_id, const std::string& reason,
+                            RouterCallback<RecordingReport> done) {
+  const auto stop_reason = parse_stop_reason(reason);
+  if (!stop_reason)
+    return fail(std::move(done), "invalid_stop_reason", "unknown stop reason \"" + reason + "\"");
+  Recording recording;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = recordings_.find(archive_id);
+    if (it == recordings_.end())
+      return fail(std::move(done), "archive_not_found", "no recording " + archive_id);
+    recording = std::move(it->second);
+    recordings_.erase(it);
+  }
+  recording.pipeline->close();
+  // Off the room first (on its worker), so no packet can follow the stop into the recording thread.
+  Worker* worker = recording.worker;
+  worker->post([this, worker, recording = std::move(recording), reason = *stop_reason,
+                done = std::move(done)]() mutable {
+    if (Room* room = worker->find_room(recording.room_id))
+      room->remove_recording_tap(recording.pipeline->archive_id());
+    recording_->post(
+        [this, pipeline = std::move(recording.pipeline), reason, done = std::move(done)]() mutable {
+          auto report = pipeline->stop(reason, Clock::now());
+          recording_->remove(pipeline.get());
+          complete(std::move(done), RouterOutcome<RecordingReport>{std::move(report), {}});
+        });
+  });
+}
+
+void Router::set_on_recording_update(std::function<void(const RecordingReport&)> fn) {
+  std::lock_guard lock(mutex_);
+  on_recording_update_ = std::move(fn);
+}
 
 }  // namespace umbra::router

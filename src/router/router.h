@@ -3,15 +3,22 @@
 // Thread-safe facade over the workers: each call is posted to the worker of the room it concerns
 // and its completion is handed to `post_to_control`, which runs it on the control-plane thread
 // (as the interface promises). Rooms are placed on the worker with the fewest rooms when their
-// first transport is created and stay there. The facade keeps only the id -> worker maps and the
-// producers' RTP parameters (to describe consumers), under one mutex never held on the packet path.
+// first transport is created (or their first recording starts) and stay there. The facade keeps
+// only the id -> worker maps and the producers' RTP parameters (to describe consumers), under one
+// mutex never held on the packet path.
+//
+// Recording (docs/archiving.md): one recording thread per Router writes every archive's files
+// (RecordingThread). start_recording gives the room a RecordingPipeline as its tap; the room hands
+// it copies of its producers' media packets, which the recording thread writes, within a bound.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +32,8 @@ class Certificate;
 namespace umbra::router {
 
 class Worker;
+class RecordingPipeline;
+class RecordingThread;
 
 struct RouterOptions {
   std::string listen_ip = "127.0.0.1";
@@ -63,6 +72,8 @@ class Router final : public server::MediaRouter {
   std::vector<std::uint16_t> ports() const;
   // CPU seconds used by each worker thread so far (benchmarks).
   std::vector<double> worker_cpu_seconds() const;
+  // Packets of running recordings dropped because the recording thread fell behind.
+  std::uint64_t recording_packets_dropped() const;
 
   // Beyond the MediaRouter interface (for the server to adopt):
   // A transport that closed on its own (consent expiry, DTLS failure or close_notify) is
@@ -87,11 +98,21 @@ class Router final : public server::MediaRouter {
   void complete(server::RouterCallback<T> done, server::RouterOutcome<T> outcome);
   template <class T>
   void fail(server::RouterCallback<T> done, std::string code, std::string message);
+  struct Recording {
+    std::string room_id;
+    Worker* worker = nullptr;
+    std::shared_ptr<RecordingPipeline> pipeline;
+  };
+  void attach_recording(Worker* worker, std::shared_ptr<RecordingPipeline> pipeline,
+                        server::RouterCallback<server::RecordingReport> done);
+  void report_recording(const server::RecordingReport& report);
 
   RouterOptions options_;
   ControlPoster post_;
   std::string fingerprint_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<RecordingThread> recording_;
+  std::atomic<bool> closing_{false};  // ~Router: no more reports to the control plane
 
   mutable std::mutex mutex_;
   std::map<std::string, Worker*> room_workers_;
@@ -101,6 +122,9 @@ class Router final : public server::MediaRouter {
   std::map<std::string, Worker*> consumer_workers_;
   std::map<std::string, ProducerRecord> producers_;
   std::function<void(const std::string&, const std::string&)> on_transport_closed_;
+  std::set<std::string> e2ee_rooms_;
+  std::map<std::string, Recording> recordings_;  // by archive id, until stop_recording
+  std::function<void(const server::RecordingReport&)> on_recording_update_;
 };
 
 // For server::Server::start's RouterFactory: generates this process's DTLS certificate (ECDSA

@@ -142,6 +142,11 @@ Room& Worker::room(const std::string& room_id) {
   return *slot;
 }
 
+Room* Worker::find_room(const std::string& room_id) {
+  const auto it = rooms_.find(room_id);
+  return it == rooms_.end() ? nullptr : it->second.get();
+}
+
 Room* Worker::room_of_transport(const std::string& transport_id) {
   const auto it = transport_rooms_.find(transport_id);
   if (it == transport_rooms_.end()) return nullptr;

@@ -65,7 +65,8 @@ class Worker {
   void post(std::function<void()> fn);
 
   // The following run on the worker thread only.
-  Room& room(const std::string& room_id);
+  Room& room(const std::string& room_id);  // created (placed on this worker) if missing
+  Room* find_room(const std::string& room_id);
   Room* room_of_transport(const std::string& transport_id);
   Room* room_of_consumer(const std::string& consumer_id);
   WebRtcTransport& create_transport(const std::string& room_id, const std::string& transport_id);
