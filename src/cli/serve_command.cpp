@@ -22,6 +22,7 @@ constexpr const char* kServeHelp =
     "Options (environment variable in brackets):\n"
     "  --http HOST:PORT      listen address (127.0.0.1:7880) [UMBRA_HTTP]\n"
     "  --data-dir DIR        SQLite session store directory (./umbra-data) [UMBRA_DATA_DIR]\n"
+    "  --archive-dir DIR     where archives are recorded (<data dir>/archives) [UMBRA_ARCHIVE_DIR]\n"
     "  --api-key KEY         API key, the iss of project JWTs [UMBRA_API_KEY]\n"
     "  --api-secret SECRET   API secret signing every token [UMBRA_API_SECRET]\n"
     "  --dev                 development mode: key devkey, secret devsecret, demo endpoint on\n"
@@ -53,6 +54,7 @@ int run_serve(Args args) {
   std::string http = env_or("UMBRA_HTTP", "127.0.0.1:7880");
   std::string data_dir = env_or("UMBRA_DATA_DIR", "umbra-data");
   std::string web_root = env_or("UMBRA_WEB_ROOT", "");
+  std::string archive_dir = env_or("UMBRA_ARCHIVE_DIR", "");
   std::string api_key = env_or("UMBRA_API_KEY", "");
   std::string api_secret = env_or("UMBRA_API_SECRET", "");
   std::string rtc_port = env_or("UMBRA_RTC_PORT", "7881");
@@ -93,6 +95,7 @@ int run_serve(Args args) {
     if (name == "--http") target = &http;
     if (name == "--data-dir") target = &data_dir;
     if (name == "--web-root") target = &web_root;
+    if (name == "--archive-dir") target = &archive_dir;
     if (name == "--api-key") target = &api_key;
     if (name == "--api-secret") target = &api_secret;
     if (name == "--api-key" || name == "--api-secret") key_given = true;
@@ -122,6 +125,7 @@ int run_serve(Args args) {
   options.workers = static_cast<unsigned>(*worker_count);
   options.data_dir = data_dir;
   options.web_root = web_root;
+  options.archive_dir = archive_dir;
   if (options.announced_ip.empty()) options.announced_ip = options.http_host;
   if (with_router && (options.announced_ip == "0.0.0.0" || options.announced_ip == "::")) {
     return fail("listening on all interfaces needs --announced-ip (the address browsers reach the media on)");

@@ -31,6 +31,8 @@ std::vector<Capability> capabilities_for(const SessionRecord& session) {
     } else if (session.e2ee) {
       c.code = "e2ee_unsupported";
       c.reason = std::string(kE2eeDecodeReason);
+    } else if (name == "archiving") {
+      c.available = true;  // POST /v1/archives (issue 6); the router records the decrypted RTP
     } else {
       c.code = "not_implemented";
       c.reason = "not implemented in this version of umbra";

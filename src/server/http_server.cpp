@@ -24,6 +24,7 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 constexpr auto kHttpReadTimeout = std::chrono::seconds(30);
+constexpr auto kFileWriteTimeout = std::chrono::hours(1);
 constexpr std::size_t kMaxHeaderSize = std::size_t{16} * 1024;
 constexpr const char* kRtcPath = "/v1/rtc";
 
@@ -189,6 +190,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   }
 
   void respond(HttpResponse response, unsigned version, bool keep_alive) {
+    if (!response.file_path.empty()) return respond_file(std::move(response), version, keep_alive);
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
                                                                    version);
     res->set(http::field::server, "umbra");
@@ -202,6 +204,34 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
       if (!res->keep_alive()) return self->shutdown();
       self->read_next();
     });
+  }
+
+  // A file body is streamed from disk by Beast (file_body), never read into memory: archive files
+  // are as large as the recording was long.
+  void respond_file(HttpResponse response, unsigned version, bool keep_alive) {
+    http::file_body::value_type file;
+    beast::error_code ec;
+    file.open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      return respond(json_error(404, "file_not_found", "the file cannot be opened: " + ec.message()), version,
+                     keep_alive);
+    }
+    auto res = std::make_shared<http::response<http::file_body>>(static_cast<http::status>(response.status),
+                                                                 version);
+    res->set(http::field::server, "umbra");
+    if (!response.content_type.empty()) res->set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) res->set(name, value);
+    res->keep_alive(keep_alive);
+    res->body() = std::move(file);
+    res->prepare_payload();
+    // The read deadline would cut a long download over a slow link; an hour bounds a stuck client.
+    stream_.expires_after(kFileWriteTimeout);
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code write_ec, std::size_t) {
+                        if (write_ec) return;
+                        if (!res->keep_alive()) return self->shutdown();
+                        self->read_next();
+                      });
   }
 
   void shutdown() {

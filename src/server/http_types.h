@@ -21,6 +21,8 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is this file, streamed from disk by the HTTP layer (archive downloads).
+  std::string file_path;
 };
 
 // Splits a target into its path and its query string (without '?').

@@ -88,11 +88,13 @@ HttpResponse json_error(int status, std::string_view code, std::string_view mess
 }
 
 RestApi::RestApi(RestConfig config, SessionStore& store, SignalingHub& hub, MediaRouter& router,
-                 const StaticFiles& files, Clock clock)
+                 ArchiveService& archives, const StaticFiles& files, Clock clock)
     : config_(std::move(config)),
       store_(store),
       hub_(hub),
       router_(router),
+      archives_(archives),
+      archive_routes_(archives),
       files_(files),
       clock_(std::move(clock)) {}
 
@@ -131,6 +133,15 @@ HttpResponse RestApi::route(const HttpRequest& request, const std::string& path,
     if (method != "POST") return json_error(405, "method_not_allowed", "use POST");
     return demo_join(segments[2], request);
   }
+  const bool demo_archive_path = segments.size() >= 4 && segments.size() <= 5 && segments[0] == "demo" &&
+                                 segments[1] == "rooms" && segments[3] == "archives" &&
+                                 (segments.size() == 4 || segments[4] == "stop");
+  if (demo_archive_path) {
+    if (!config_.demo)
+      return json_error(404, "not_found", "the demo endpoint needs umbra serve --dev or --demo");
+    if (method != "POST") return json_error(405, "method_not_allowed", "use POST");
+    return demo_archive(segments[2], segments.size() == 5, request);
+  }
   if (segments.empty() || segments[0] != "v1") {
     if (auto file = files_.serve(method, path)) return *file;
     return json_error(404, "not_found", "no such resource");
@@ -140,6 +151,8 @@ HttpResponse RestApi::route(const HttpRequest& request, const std::string& path,
   const auto auth = verify_project_token(request.authorization, config_.credentials, clock_() / 1000);
   if (!auth) return json_error(401, auth.error().code, auth.error().message);
 
+  if (segments.size() >= 2 && segments[1] == "archives")
+    return archive_routes_.route(request, segments, query);
   if (segments.size() < 2 || segments[1] != "sessions")
     return json_error(404, "not_found", "no such resource");
   if (segments.size() == 2) {
@@ -154,6 +167,7 @@ HttpResponse RestApi::route(const HttpRequest& request, const std::string& path,
   if (segments.size() == 3) {
     if (method == "GET") return json_response(200, session_json(*session));
     if (method == "DELETE") {
+      archives_.session_ended(session_id);  // before the clients go: they hear archiveStopped
       hub_.end_session(session_id);
       store_.remove(session_id);
       log::info("rest", "session deleted", {{"session", session_id}});
@@ -405,6 +419,16 @@ HttpResponse RestApi::demo_join(const std::string& room, const HttpRequest& requ
   return json_response(200, out);
 }
 
+HttpResponse RestApi::demo_archive(const std::string& room, bool stop, const HttpRequest& request) {
+  std::string name;
+  if (!percent_decode(room, name, false) || !valid_room_name(name)) {
+    return json_error(400, "invalid_room", "a room name is 1-64 letters, digits, '-', '_' or '.'");
+  }
+  const auto session = store_.find_by_room(name);
+  if (!session) return json_error(404, "session_not_found", "no session for that room; join it first");
+  return stop ? archive_routes_.demo_stop(session->id) : archive_routes_.demo_start(session->id, request);
+}
+
 HttpResponse RestApi::metrics() {
   const auto& c = hub_.counters();
   const auto r = router_.stats();
@@ -426,6 +450,10 @@ HttpResponse RestApi::metrics() {
   metric("umbra_resumes_total", "counter", "Connections resumed after a dropped socket.", c.resumes_total);
   metric("umbra_policy_disconnects_total", "counter", "Sockets closed for flooding.",
          c.policy_disconnects_total);
+  metric("umbra_archives_started_total", "counter", "Archives started.", archives_.counters().started_total);
+  metric("umbra_archives_failed_total", "counter", "Archives that ended failed.",
+         archives_.counters().failed_total);
+  metric("umbra_archives_running", "gauge", "Archives started or stopping.", archives_.running_count());
   metric("umbra_router_available", "gauge", "1 if this process has a media router.",
          router_.available() ? 1 : 0);
   metric("umbra_router_transports", "gauge", "Router transports.", r.transports);

@@ -9,8 +9,10 @@
 #include <string>
 
 #include "server/api_credentials.h"
+#include "server/archive_service.h"
 #include "server/http_types.h"
 #include "server/media_router.h"
+#include "server/rest_archives.h"
 #include "server/session_store.h"
 #include "server/signaling_hub.h"
 #include "server/static_files.h"
@@ -19,7 +21,7 @@ namespace umbra::server {
 
 struct RestConfig {
   ApiCredentials credentials;
-  bool demo = false;  // enables POST /demo/rooms/{name}/join (only with --dev or --demo)
+  bool demo = false;  // enables POST /demo/rooms/{name}/join and .../archives (only with --dev or --demo)
 };
 
 class RestApi {
@@ -27,7 +29,7 @@ class RestApi {
   using Clock = std::function<std::int64_t()>;  // milliseconds since the epoch
 
   RestApi(RestConfig config, SessionStore& store, SignalingHub& hub, MediaRouter& router,
-          const StaticFiles& files, Clock clock);
+          ArchiveService& archives, const StaticFiles& files, Clock clock);
 
   HttpResponse handle(const HttpRequest& request);
 
@@ -42,12 +44,15 @@ class RestApi {
   HttpResponse signal(const std::string& session_id, const HttpRequest& request);
   HttpResponse mute_all(const std::string& session_id, const HttpRequest& request);
   HttpResponse demo_join(const std::string& room, const HttpRequest& request);
+  HttpResponse demo_archive(const std::string& room, bool stop, const HttpRequest& request);
   HttpResponse metrics();
 
   RestConfig config_;
   SessionStore& store_;
   SignalingHub& hub_;
   MediaRouter& router_;
+  ArchiveService& archives_;
+  RestArchives archive_routes_;
   const StaticFiles& files_;
   Clock clock_;
   std::map<int, std::uint64_t> responses_by_status_;

@@ -6,7 +6,11 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 #include "common/log.h"
+#include "server/archive_service.h"
+#include "server/archive_store.h"
 #include "server/http_server.h"
 #include "server/media_router.h"
 #include "server/rest_api.h"
@@ -28,8 +32,10 @@ std::int64_t wall_clock_ms() {
 struct Server::Impl {
   boost::asio::io_context io{1};
   std::unique_ptr<SessionStore> store;
+  std::unique_ptr<ArchiveStore> archive_store;
   std::unique_ptr<MediaRouter> router;
   std::unique_ptr<SignalingHub> hub;
+  std::unique_ptr<ArchiveService> archives;
   std::unique_ptr<StaticFiles> files;
   std::unique_ptr<RestApi> api;
   std::unique_ptr<HttpServer> http;
@@ -46,6 +52,12 @@ Server::~Server() {
     impl_->http.reset();
     impl_->io.restart();
     impl_->io.poll();
+    // The router's destructor finishes the files, but its last reports will not be handled: the
+    // records say the server stopped while recording (docs/archiving.md).
+    if (impl_->archives) {
+      if (const auto n = impl_->archives->shutdown(); n > 0)
+        log::warn("serve", "archives interrupted by the stop", {{"count", std::to_string(n)}});
+    }
   } catch (const std::exception& e) {
     log::error("serve", "shutdown failed", {{"error", e.what()}});
   } catch (...) {
@@ -64,6 +76,9 @@ Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& 
   auto store = SessionStore::open(options.data_dir);
   if (!store) return err(store.error());
   impl->store = std::move(*store);
+  auto archive_store = ArchiveStore::open(*impl->store);
+  if (!archive_store) return err(archive_store.error());
+  impl->archive_store = std::move(*archive_store);
   if (make_router) {
     boost::asio::io_context* io = &impl->io;
     auto router = make_router([io](std::function<void()> fn) { boost::asio::post(*io, std::move(fn)); });
@@ -78,11 +93,34 @@ Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& 
   SessionStore* store_ptr = impl->store.get();
   impl->hub = std::make_unique<SignalingHub>(
       hub_config, [store_ptr](const std::string& id) { return store_ptr->find(id); }, *impl->router);
+  const auto archive_root = options.archive_dir.empty() ? options.data_dir / "archives" : options.archive_dir;
+  SignalingHub* hub_ptr = impl->hub.get();
+  impl->archives = std::make_unique<ArchiveService>(
+      archive_root, *impl->archive_store, *impl->store, *impl->router,
+      [hub_ptr](const std::string& session_id, const nlohmann::json& event) {
+        hub_ptr->broadcast_to_session(session_id, event);
+      },
+      wall_clock_ms);
+  if (const auto n = impl->archives->recover(); n > 0) {
+    log::warn("serve", "archives interrupted by an earlier stop", {{"count", std::to_string(n)}});
+  }
+  ArchiveService* archives_ptr = impl->archives.get();
+  impl->hub->set_archive_hooks(
+      ArchiveHooks{[archives_ptr](const SessionRecord& session, const std::string& stream_id) {
+                     archives_ptr->stream_published(session, stream_id);
+                   },
+                   [archives_ptr](const SessionRecord& session, const std::string& stream_id) {
+                     archives_ptr->stream_destroyed(session, stream_id);
+                   },
+                   [archives_ptr](const std::string& session_id) -> nlohmann::json {
+                     const auto running = archives_ptr->running_archive(session_id);
+                     return running ? archive_json(*running, false) : nlohmann::json();
+                   }});
   impl->files =
       std::make_unique<StaticFiles>(options.web_root.empty() ? default_web_root() : options.web_root);
   RestConfig rest_config{options.credentials, options.dev || options.demo};
-  impl->api = std::make_unique<RestApi>(rest_config, *impl->store, *impl->hub, *impl->router, *impl->files,
-                                        wall_clock_ms);
+  impl->api = std::make_unique<RestApi>(rest_config, *impl->store, *impl->hub, *impl->router, *impl->archives,
+                                        *impl->files, wall_clock_ms);
   impl->http = std::make_unique<HttpServer>(impl->io, *impl->api, *impl->hub);
   const auto listening = impl->http->listen(options.http_host, options.http_port);
   if (!listening) return err(listening.error());
@@ -92,6 +130,7 @@ Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& 
             {{"http", options.http_host + ":" + port},
              {"data", impl->store->path().string()},
              {"web", impl->files->root().string()},
+             {"archives", archive_root.string()},
              {"router", impl->router->available() ? "on" : "unavailable"}});
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

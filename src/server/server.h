@@ -18,7 +18,8 @@ struct ServerOptions {
   std::string http_host = "127.0.0.1";
   std::uint16_t http_port = 7880;  // 0 = pick a free port (tests)
   std::filesystem::path data_dir = "umbra-data";
-  std::filesystem::path web_root;  // empty = the repository's web/ known at build time
+  std::filesystem::path web_root;     // empty = the repository's web/ known at build time
+  std::filesystem::path archive_dir;  // empty = <data_dir>/archives (one directory per archive inside)
   ApiCredentials credentials;
   bool dev = false;
   bool demo = false;

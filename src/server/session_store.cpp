@@ -5,64 +5,13 @@
 #include <chrono>
 #include <system_error>
 
+#include "server/sqlite_statement.h"
+
 namespace umbra::server {
 namespace {
 
-// RAII over sqlite3_stmt: prepared once, reset after every use.
-class Statement {
- public:
-  Statement() = default;
-  Statement(sqlite3* db, const char* sql) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
-      stmt_ = nullptr;
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  Statement(Statement&& o) noexcept : stmt_(std::exchange(o.stmt_, nullptr)) {}
-  Statement& operator=(Statement&& o) noexcept {
-    std::swap(stmt_, o.stmt_);
-    return *this;
-  }
-
-  bool valid() const { return stmt_ != nullptr; }
-  sqlite3_stmt* get() const { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-// Binds, steps and resets a statement for one use; the reset happens on every path.
-class Use {
- public:
-  explicit Use(Statement& s) : s_(s.get()) {}
-  ~Use() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Use(const Use&) = delete;
-  Use& operator=(const Use&) = delete;
-
-  Use& text(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Use& integer(int i, std::int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  int step() { return sqlite3_step(s_); }
-  std::string column_text(int i) const {
-    const auto* p = sqlite3_column_text(s_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(s_, i)))
-             : std::string();
-  }
-  std::int64_t column_int(int i) const { return sqlite3_column_int64(s_, i); }
-
- private:
-  sqlite3_stmt* s_;
-};
+using sqlite::Statement;
+using sqlite::Use;
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -112,6 +61,38 @@ constexpr const char* kSchemaV1 = R"sql(
   PRAGMA user_version = 1;
 )sql";
 
+// Version 2 (issue 6): archive records (ArchiveStore). Archives outlive their session on purpose (no
+// foreign key): the files and the record stay until DELETE /v1/archives/{id}.
+constexpr const char* kSchemaV2 = R"sql(
+  CREATE TABLE archives (
+    id          TEXT PRIMARY KEY,
+    session_id  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    has_audio   INTEGER NOT NULL CHECK (has_audio IN (0, 1)),
+    has_video   INTEGER NOT NULL CHECK (has_video IN (0, 1)),
+    status      TEXT NOT NULL CHECK (status IN ('started', 'stopping', 'stopped', 'failed')),
+    reason      TEXT,
+    error       TEXT,
+    created_at  INTEGER NOT NULL,
+    stopped_at  INTEGER,
+    streams     TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE INDEX archives_created_at ON archives (created_at DESC);
+  CREATE INDEX archives_session ON archives (session_id, created_at DESC);
+  PRAGMA user_version = 2;
+)sql";
+
+// Runs one schema step in its own transaction; the error says which step failed.
+bool migrate(sqlite3* db, const char* sql, std::string& error) {
+  if (!exec(db, "BEGIN IMMEDIATE", error)) return false;
+  if (!exec(db, sql, error)) {
+    std::string ignored;
+    exec(db, "ROLLBACK", ignored);
+    return false;
+  }
+  return exec(db, "COMMIT", error);
+}
+
 constexpr const char* kColumns = "id, media_mode, e2ee, archive_mode, created_at, room";
 
 SessionRecord read_row(const Use& use) {
@@ -136,6 +117,10 @@ SessionStore::SessionStore(std::unique_ptr<Impl> impl, std::filesystem::path pat
     : impl_(std::move(impl)), path_(std::move(path)) {}
 
 SessionStore::~SessionStore() = default;
+
+sqlite3* SessionStore::database() const {
+  return impl_->db.get();
+}
 
 Result<std::unique_ptr<SessionStore>, std::string> SessionStore::open(const std::filesystem::path& data_dir) {
   std::error_code ec;
@@ -181,13 +166,11 @@ Result<std::unique_ptr<SessionStore>, std::string> SessionStore::open(const std:
     if (!tables) return err(where + error);
     if (*tables != "0")
       return err(where + "the file holds tables but no Umbra schema version; refusing to touch it");
-    if (!exec(db, "BEGIN IMMEDIATE", error)) return err(where + "cannot write (" + error + ")");
-    if (!exec(db, kSchemaV1, error)) {
-      std::string ignored;
-      exec(db, "ROLLBACK", ignored);
-      return err(where + "cannot create the schema (" + error + ")");
-    }
-    if (!exec(db, "COMMIT", error)) return err(where + "cannot write (" + error + ")");
+    if (!migrate(db, kSchemaV1, error)) return err(where + "cannot create the schema (" + error + ")");
+  }
+  if (version < 2) {
+    if (!migrate(db, kSchemaV2, error))
+      return err(where + "cannot upgrade the schema to version 2 (" + error + ")");
   }
   // A real write at start-up: a read-only file or full disk is found now, not at the first session.
   if (!exec(db,

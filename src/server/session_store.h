@@ -12,6 +12,8 @@
 #include "common/result.h"
 #include "server/session_record.h"
 
+struct sqlite3;
+
 namespace umbra::server {
 
 class SessionStore {
@@ -32,8 +34,11 @@ class SessionStore {
   bool remove(std::string_view id);
 
   const std::filesystem::path& path() const { return path_; }
+  // The open database, for the other stores that keep their tables in it (ArchiveStore).
+  sqlite3* database() const;
 
-  static constexpr int kSchemaVersion = 1;
+  // 1: sessions. 2: archives (a version-1 file is upgraded in place at open).
+  static constexpr int kSchemaVersion = 2;
 
  private:
   struct Impl;

@@ -257,6 +257,7 @@ json SignalingHub::joined_message(const Room& room, const LiveConnection& self, 
   for (const auto& [id, s] : room.streams) {
     (s.connection_id == self.id ? own : streams).push_back(stream_json(s));
   }
+  json archive = archive_hooks_.running_archive ? archive_hooks_.running_archive(room.session.id) : json();
   return {{"type", "joined"},
           {"requestId", request_id},
           {"connectionId", self.id},
@@ -270,6 +271,7 @@ json SignalingHub::joined_message(const Room& room, const LiveConnection& self, 
           {"streams", std::move(streams)},
           {"ownStreams", std::move(own)},
           {"iceServers", config_.ice_servers},
+          {"archive", std::move(archive)},
           {"resumed", resumed}};
 }
 
@@ -440,6 +442,10 @@ void SignalingHub::end_session(const std::string& session_id) {
     }
   }
   rooms_.erase(it);
+}
+
+void SignalingHub::broadcast_to_session(const std::string& session_id, const json& message) {
+  if (const Room* room = room_of(session_id)) broadcast(*room, message);
 }
 
 std::size_t SignalingHub::live_sessions() const {

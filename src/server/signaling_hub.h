@@ -53,6 +53,16 @@ struct HubError {
   std::string message;
 };
 
+// Archiving's view of the hub (ArchiveService, docs/protocol.md "Archive events"): stream events drive
+// archiveMode "always", and `joined` carries the session's running archive. Empty hooks do nothing.
+struct ArchiveHooks {
+  // A stream exists (routed: once the router has its producers) / is gone.
+  std::function<void(const SessionRecord& session, const std::string& stream_id)> stream_published;
+  std::function<void(const SessionRecord& session, const std::string& stream_id)> stream_destroyed;
+  // The running archive as archive JSON without streams, or null.
+  std::function<nlohmann::json(const std::string& session_id)> running_archive;
+};
+
 class SignalingHub {
  public:
   using SessionLookup = std::function<std::optional<SessionRecord>(const std::string& session_id)>;
@@ -83,6 +93,9 @@ class SignalingHub {
                                         const std::vector<std::string>& excluded);
   // The session was deleted: everyone is told and disconnected.
   void end_session(const std::string& session_id);
+  // An event for every connected client of the session (archiveStarted / archiveStopped).
+  void broadcast_to_session(const std::string& session_id, const nlohmann::json& message);
+  void set_archive_hooks(ArchiveHooks hooks) { archive_hooks_ = std::move(hooks); }
 
   std::size_t live_sessions() const;
   std::size_t live_connections() const;
@@ -155,6 +168,7 @@ class SignalingHub {
   std::unordered_map<ClientLink*, std::unique_ptr<LinkState>> links_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> resume_tokens_;  // → session, conn
   HubCounters counters_;
+  ArchiveHooks archive_hooks_;
 };
 
 }  // namespace umbra::server

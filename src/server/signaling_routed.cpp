@@ -110,6 +110,7 @@ void SignalingHub::routed_publish(Room& room, LiveConnection& self, const Reques
       reply(*owner->link, pending->request_id, {{"streamId", id}, {"sdp", pending->answer_sdp}});
     }
     broadcast(*live_room, {{"type", "streamCreated"}, {"stream", stream_json(stored)}}, owner->id);
+    if (archive_hooks_.stream_published) archive_hooks_.stream_published(live_room->session, id);
   };
 
   TransportOptions options{room.session.id, self.id, e2ee};

@@ -64,6 +64,7 @@ void SignalingHub::handle_publish(Room& room, LiveConnection& self, const Reques
             {{"session", room.session.id}, {"conn", self.id}, {"stream", id}});
   reply(link, r.id, {{"streamId", id}});
   broadcast(room, {{"type", "streamCreated"}, {"stream", stream_json(stored)}}, self.id);
+  if (archive_hooks_.stream_published) archive_hooks_.stream_published(room.session, id);
 }
 
 void SignalingHub::handle_unpublish(Room& room, LiveConnection& self, const Request& r) {
@@ -146,6 +147,7 @@ void SignalingHub::destroy_stream(Room& room, const std::string& stream_id, cons
              {"connectionId", stream.connection_id},
              {"reason", reason}},
             stream.connection_id);
+  if (archive_hooks_.stream_destroyed) archive_hooks_.stream_destroyed(room.session, stream_id);
 }
 
 // ---- subscriptions

@@ -37,6 +37,16 @@ TEST(Capabilities, RelayedSessionNeedsRoutedForMediaFeatures) {
   EXPECT_EQ(find(caps, "e2ee").code, "e2ee_requires_routed");
 }
 
+TEST(Capabilities, RoutedSessionWithoutE2eeCanBeArchived) {
+  SessionRecord s;
+  s.media_mode = MediaMode::kRouted;
+  const auto caps = capabilities_for(s);
+  const auto& archiving = find(caps, "archiving");
+  EXPECT_TRUE(archiving.available);
+  EXPECT_TRUE(archiving.code.empty());
+  EXPECT_EQ(find(caps, "sip").code, "not_implemented");
+}
+
 TEST(SessionValidation, E2eeNeedsRoutedAndNoAutomaticArchive) {
   EXPECT_TRUE(validate_session_request({MediaMode::kRouted, true, ArchiveMode::kManual}).ok());
   const auto relayed = validate_session_request({MediaMode::kRelayed, true, ArchiveMode::kManual});

@@ -1,0 +1,168 @@
+#include "server/rest_archives.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+#include "archive/archive_session.h"
+#include "server/rest_api.h"
+
+namespace umbra::server {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxListLimit = 1000;
+constexpr std::size_t kDefaultListLimit = 100;
+constexpr std::size_t kMaxArchiveName = 256;
+
+HttpResponse json_response(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse error_response(const ArchiveError& e) {
+  return json_error(e.status, e.code, e.message);
+}
+
+std::optional<json> parse_object(const std::string& body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
+  auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
+
+std::optional<std::size_t> parse_size(const std::string& text) {
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  std::size_t v = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return v;
+}
+
+// name (optional string, at most 256 bytes), hasAudio / hasVideo (optional booleans, default true).
+std::optional<HttpResponse> read_options(const json& body, ArchiveStartRequest& wanted) {
+  if (const auto it = body.find("name"); it != body.end() && !it->is_null()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().size() > kMaxArchiveName) {
+      return json_error(400, "invalid_name", "name must be a string of at most 256 bytes");
+    }
+    wanted.name = it->get<std::string>();
+  }
+  const std::pair<const char*, bool*> flags[] = {{"hasAudio", &wanted.has_audio},
+                                                 {"hasVideo", &wanted.has_video}};
+  for (const auto& [key, target] : flags) {
+    if (const auto it = body.find(key); it != body.end() && !it->is_null()) {
+      if (!it->is_boolean())
+        return json_error(400, "invalid_archive", std::string(key) + " must be true or false");
+      *target = it->get<bool>();
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse RestArchives::route(const HttpRequest& request, const std::vector<std::string>& segments,
+                                 const std::string& query) {
+  const std::string& method = request.method;
+  if (segments.size() == 2) {
+    if (method == "POST") return start(request);
+    if (method == "GET") return list(query);
+    return json_error(405, "method_not_allowed", "use GET or POST");
+  }
+  const std::string& id = segments[2];
+  if (segments.size() == 3) {
+    if (method == "GET") {
+      const auto record = archives_.find(id);
+      if (!record) return json_error(404, "archive_not_found", "no archive with that id");
+      return json_response(200, archive_json(*record));
+    }
+    if (method == "DELETE") {
+      const auto removed = archives_.remove(id);
+      if (!removed) return error_response(removed.error());
+      HttpResponse r;
+      r.status = 204;
+      r.content_type.clear();
+      return r;
+    }
+    return json_error(405, "method_not_allowed", "use GET or DELETE");
+  }
+  if (segments.size() == 4 && segments[3] == "stop") {
+    if (method != "POST") return json_error(405, "method_not_allowed", "use POST");
+    const auto stopped = archives_.stop(id, archive::stop_reason_name(archive::StopReason::kRequested));
+    if (!stopped) return error_response(stopped.error());
+    return json_response(200, archive_json(*stopped));
+  }
+  if (segments.size() == 5 && segments[3] == "files") {
+    if (method != "GET") return json_error(405, "method_not_allowed", "use GET");
+    const auto file = archives_.file(id, segments[4]);
+    if (!file) return error_response(file.error());
+    HttpResponse r;
+    r.content_type = file->content_type;
+    r.file_path = file->path.string();
+    return r;
+  }
+  return json_error(404, "not_found", "no such resource");
+}
+
+HttpResponse RestArchives::start(const HttpRequest& request) {
+  const auto body = parse_object(request.body);
+  if (!body) return json_error(400, "invalid_json", "the body must be a JSON object");
+  ArchiveStartRequest wanted;
+  const auto session = body->find("sessionId");
+  if (session == body->end() || !session->is_string() || session->get_ref<const std::string&>().empty()) {
+    return json_error(400, "invalid_session_id", "sessionId is required (a session id string)");
+  }
+  wanted.session_id = session->get<std::string>();
+  if (auto bad = read_options(*body, wanted)) return *bad;
+  const auto started = archives_.start(wanted);
+  if (!started) return error_response(started.error());
+  return json_response(200, archive_json(*started));
+}
+
+HttpResponse RestArchives::list(const std::string& query) {
+  std::size_t limit = kDefaultListLimit;
+  std::size_t offset = 0;
+  if (const auto text = query_param(query, "limit"); !text.empty()) {
+    const auto v = parse_size(text);
+    if (!v || *v == 0 || *v > kMaxListLimit) return json_error(400, "invalid_limit", "limit must be 1..1000");
+    limit = *v;
+  }
+  if (const auto text = query_param(query, "offset"); !text.empty()) {
+    const auto v = parse_size(text);
+    if (!v) return json_error(400, "invalid_offset", "offset must be a non-negative integer");
+    offset = *v;
+  }
+  const std::string session_id = query_param(query, "sessionId");
+  json archives = json::array();
+  for (const auto& a : archives_.list(session_id, limit, offset)) archives.push_back(archive_json(a));
+  return json_response(200, {{"archives", std::move(archives)}, {"total", archives_.count(session_id)}});
+}
+
+HttpResponse RestArchives::demo_start(const std::string& session_id, const HttpRequest& request) {
+  const auto body = parse_object(request.body);
+  if (!body) return json_error(400, "invalid_json", "the body must be a JSON object");
+  ArchiveStartRequest wanted;
+  wanted.session_id = session_id;
+  wanted.name = "demo";
+  if (auto bad = read_options(*body, wanted)) return *bad;
+  const auto started = archives_.start(wanted);
+  if (!started) return error_response(started.error());
+  return json_response(200, archive_json(*started));
+}
+
+HttpResponse RestArchives::demo_stop(const std::string& session_id) {
+  const auto running = archives_.running_archive(session_id);
+  if (!running) return json_error(409, "archive_not_running", "this room has no running archive");
+  const auto stopped =
+      archives_.stop(running->id, archive::stop_reason_name(archive::StopReason::kRequested));
+  if (!stopped) return error_response(stopped.error());
+  return json_response(200, archive_json(*stopped));
+}
+
+}  // namespace umbra::server

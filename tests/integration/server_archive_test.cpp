@@ -1,0 +1,329 @@
+// Archives over real HTTP and WebSocket (docs/rest-api.md "Archives", docs/protocol.md "Archive
+// events"): refusal codes, 404s and auth against an in-process server without a router, and the whole
+// start → report → stop → download flow against a scripted router that answers like the real one.
+#include <fstream>
+#include <mutex>
+
+#include "server/archive_store.h"
+#include "server/session_store.h"
+#include "server_test_support.h"
+
+namespace umbra::server::testing {
+namespace {
+
+// A router that records nothing but answers recording calls the way the real one does: completions
+// posted to the control-plane thread, a first report with one recording stream, a final report on stop.
+class ScriptedRecordingRouter final : public MediaRouter {
+ public:
+  explicit ScriptedRecordingRouter(ControlPoster post) : post_(std::move(post)) {}
+
+  bool available() const override { return true; }
+  void create_transport(const TransportOptions&, RouterCallback<TransportInfo> done) override {
+    refuse(done);
+  }
+  void connect_transport(const std::string&, const DtlsParameters&,
+                         RouterCallback<RouterDone> done) override {
+    refuse(done);
+  }
+  void produce(const std::string&, const ProduceOptions&, RouterCallback<ProducerInfo> done) override {
+    refuse(done);
+  }
+  void consume(const std::string&, const ConsumeOptions&, RouterCallback<ConsumerInfo> done) override {
+    refuse(done);
+  }
+  void set_consumer_paused(const std::string&, bool) override {}
+  void close_transport(const std::string&) override {}
+  RouterStats stats() const override { return {}; }
+
+  void start_recording(const RecordingOptions& options, RouterCallback<RecordingReport> done) override {
+    // Writes the file as the real recorder would, so the download can be checked byte for byte.
+    const auto dir = std::filesystem::path(options.archive_root) / options.archive_id;
+    std::ofstream(dir / "str_test-video.webm", std::ios::binary) << kFileContent;
+    RecordingReport report;
+    report.archive_id = options.archive_id;
+    report.room_id = options.room_id;
+    report.status = "started";
+    report.streams = {{"str_test", "video", "str_test-video.webm", 80, 0, "recording", ""}};
+    post_([done = std::move(done), report] { done({report, {}}); });
+  }
+  void stop_recording(const std::string& archive_id, const std::string& reason,
+                      RouterCallback<RecordingReport> done) override {
+    RecordingReport report;
+    report.archive_id = archive_id;
+    report.status = "stopped";
+    report.stop_reason = reason;
+    report.finished = true;
+    report.streams = {{"str_test", "video", "str_test-video.webm", 80, 4200, "recorded", ""}};
+    post_([done = std::move(done), report] { done({report, {}}); });
+  }
+  void set_on_recording_update(std::function<void(const RecordingReport&)>) override {}
+
+  static constexpr const char* kFileContent = "\x1a\x45\xdf\xa3 not really webm, but bytes to compare";
+
+ private:
+  template <class T>
+  void refuse(RouterCallback<T>& done) {
+    post_([done = std::move(done)] { done({std::nullopt, RouterError{"router_error", "scripted router"}}); });
+  }
+  ControlPoster post_;
+};
+
+RouterFactory scripted_router() {
+  return [](ControlPoster post) -> Result<std::unique_ptr<MediaRouter>, std::string> {
+    return std::unique_ptr<MediaRouter>(std::make_unique<ScriptedRecordingRouter>(std::move(post)));
+  };
+}
+
+json error_of(const HttpClientResponse& r) {
+  return json::parse(r.body)["error"];
+}
+
+std::string create_session(const RunningServer& server, const json& body) {
+  return server.call_json("POST", "/v1/sessions", body)["sessionId"];
+}
+
+TEST(ServerArchive, RoutesNeedAProjectJwt) {
+  TempDir dir;
+  RunningServer server(dir.path());
+  EXPECT_EQ(server.call("POST", "/v1/archives", R"({"sessionId":"ses_x"})", "").status, 401);
+  EXPECT_EQ(server.call("GET", "/v1/archives", "", "").status, 401);
+  EXPECT_EQ(server.call("GET", "/v1/archives/arc_x/files/a.webm", "", "not-a-jwt").status, 401);
+}
+
+TEST(ServerArchive, RefusalsCarryTheDocumentedCodes) {
+  TempDir dir;
+  RunningServer server(dir.path());
+  const auto e2ee = create_session(server, {{"mediaMode", "routed"}, {"e2ee", true}});
+  const auto relayed = create_session(server, {{"mediaMode", "relayed"}});
+  const auto routed = create_session(server, {{"mediaMode", "routed"}});
+
+  auto r = server.call("POST", "/v1/archives", json{{"sessionId", e2ee}}.dump());
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(error_of(r)["code"], "e2ee_unsupported");
+  EXPECT_NE(
+      error_of(r)["message"].get<std::string>().find("the router cannot decode end-to-end encrypted media"),
+      std::string::npos);
+
+  r = server.call("POST", "/v1/archives", json{{"sessionId", relayed}}.dump());
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(error_of(r)["code"], "routed_required");
+
+  r = server.call("POST", "/v1/archives",
+                  json{{"sessionId", routed}, {"hasAudio", false}, {"hasVideo", false}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(error_of(r)["code"], "invalid_archive");
+
+  // This server runs without a media router.
+  r = server.call("POST", "/v1/archives", json{{"sessionId", routed}}.dump());
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(error_of(r)["code"], "router_unavailable");
+
+  r = server.call("POST", "/v1/archives", json{{"sessionId", "ses_nope"}}.dump());
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(error_of(r)["code"], "session_not_found");
+
+  EXPECT_EQ(error_of(server.call("POST", "/v1/archives", "[1]"))["code"], "invalid_json");
+  EXPECT_EQ(error_of(server.call("POST", "/v1/archives", R"({"sessionId":7})"))["code"],
+            "invalid_session_id");
+  r = server.call("POST", "/v1/archives", json{{"sessionId", routed}, {"hasAudio", "yes"}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(error_of(r)["code"], "invalid_archive");
+  EXPECT_EQ(server.call_json("GET", "/v1/archives")["total"], 0);
+}
+
+TEST(ServerArchive, UnknownArchivesAre404) {
+  TempDir dir;
+  RunningServer server(dir.path());
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/v1/archives/arc_none"},
+           {"POST", "/v1/archives/arc_none/stop"},
+           {"DELETE", "/v1/archives/arc_none"},
+           {"GET", "/v1/archives/arc_none/files/str_a-video.webm"}}) {
+    const auto r = server.call(method, path);
+    EXPECT_EQ(r.status, 404) << method << ' ' << path;
+    EXPECT_EQ(error_of(r)["code"], "archive_not_found") << method << ' ' << path;
+  }
+}
+
+TEST(ServerArchive, RoutedSessionsSayArchivingIsAvailable) {
+  TempDir dir;
+  RunningServer server(dir.path());
+  const auto session = server.call_json("POST", "/v1/sessions", {{"mediaMode", "routed"}});
+  EXPECT_EQ(session["capabilities"]["archiving"]["available"], true);
+}
+
+TEST(ServerArchive, StartReportStopDownloadAndDelete) {
+  TempDir dir;
+  RunningServer server(dir.path(), {}, false, scripted_router());
+  const auto session = create_session(server, {{"mediaMode", "routed"}});
+  WsClient client(server.port());
+  const auto joined = client.join(client_token(session, Role::kPublisher));
+  ASSERT_EQ(joined["type"], "joined");
+  EXPECT_TRUE(joined["archive"].is_null());
+
+  const auto started =
+      server.call("POST", "/v1/archives", json{{"sessionId", session}, {"name", "demo"}}.dump());
+  ASSERT_EQ(started.status, 200) << started.body;
+  const auto archive = json::parse(started.body);
+  const std::string id = archive["id"];
+  EXPECT_TRUE(id.starts_with("arc_"));
+  EXPECT_EQ(archive["status"], "started");
+  EXPECT_EQ(archive["outputMode"], "individual");
+  const auto event = client.read_until("archiveStarted");
+  ASSERT_TRUE(event.has_value());
+  EXPECT_EQ((*event)["archive"]["id"], id);
+
+  WsClient late(server.port());
+  const auto late_joined = late.join(client_token(session, Role::kSubscriber));
+  EXPECT_EQ(late_joined["archive"]["id"], id) << "a late joiner sees the running archive";
+
+  auto fetched = server.call_json("GET", "/v1/archives/" + id);
+  ASSERT_EQ(fetched["streams"].size(), 1u);
+  const std::string url = fetched["streams"][0]["url"];
+  EXPECT_EQ(url, "/v1/archives/" + id + "/files/str_test-video.webm");
+
+  EXPECT_EQ(error_of(server.call("DELETE", "/v1/archives/" + id))["code"], "archive_in_progress");
+  EXPECT_EQ(error_of(server.call("POST", "/v1/archives", json{{"sessionId", session}}.dump()))["code"],
+            "archive_in_progress");
+
+  const auto stopped = server.call("POST", "/v1/archives/" + id + "/stop");
+  ASSERT_EQ(stopped.status, 200);
+  EXPECT_EQ(json::parse(stopped.body)["status"], "stopping");
+  const auto stop_event = client.read_until("archiveStopped");
+  ASSERT_TRUE(stop_event.has_value());
+  EXPECT_EQ((*stop_event)["archive"]["reason"], "requested");
+  // The final report is handled on the server's loop after the stop's answer; GET sees it then.
+  fetched = server.call_json("GET", "/v1/archives/" + id);
+  EXPECT_EQ(fetched["status"], "stopped");
+  EXPECT_EQ(fetched["streams"][0]["state"], "recorded");
+  EXPECT_EQ(fetched["streams"][0]["duration"], 4200);
+  EXPECT_EQ(error_of(server.call("POST", "/v1/archives/" + id + "/stop"))["code"], "archive_not_running");
+
+  const auto file = server.call("GET", url);
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.content_type, "video/webm");
+  EXPECT_EQ(file.body, ScriptedRecordingRouter::kFileContent);
+  EXPECT_EQ(server.call("GET", "/v1/archives/" + id + "/files/..%2F..%2Fumbra.db").status, 404);
+  EXPECT_EQ(server.call("GET", "/v1/archives/" + id + "/files/../../umbra.db").status, 404);
+
+  const auto listed = server.call_json("GET", "/v1/archives?sessionId=" + session);
+  EXPECT_EQ(listed["total"], 1);
+  EXPECT_EQ(listed["archives"][0]["id"], id);
+  const auto metrics = server.call("GET", "/metrics", "", "").body;
+  EXPECT_NE(metrics.find("umbra_archives_started_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("umbra_archives_running 0\n"), std::string::npos);
+
+  EXPECT_EQ(server.call("DELETE", "/v1/archives/" + id).status, 204);
+  EXPECT_EQ(server.call("GET", "/v1/archives/" + id).status, 404);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "archives" / id));
+}
+
+TEST(ServerArchive, DeletingTheSessionStopsItsArchive) {
+  TempDir dir;
+  RunningServer server(dir.path(), {}, false, scripted_router());
+  const auto session = create_session(server, {{"mediaMode", "routed"}});
+  const auto archive = server.call_json("POST", "/v1/archives", {{"sessionId", session}});
+  EXPECT_EQ(server.call("DELETE", "/v1/sessions/" + session).status, 204);
+  const auto fetched = server.call_json("GET", "/v1/archives/" + archive["id"].get<std::string>());
+  EXPECT_EQ(fetched["reason"], "session_ended");
+  EXPECT_EQ(fetched["status"], "stopped");
+}
+
+TEST(ServerArchive, AnUnwritableArchiveDirectoryIsAClearError) {
+  TempDir dir;
+  std::ofstream(dir.path() / "not-a-dir") << "x";
+  ServerOptions options;
+  options.http_port = 0;
+  options.data_dir = dir.path();
+  options.archive_dir = dir.path() / "not-a-dir";
+  options.credentials = kTestCreds;
+  auto started = Server::start(options, scripted_router());
+  ASSERT_TRUE(started.ok()) << started.error();
+  auto server = std::move(*started);
+  std::thread loop([&] { server->run(); });
+  const std::string url = "http://127.0.0.1:" + std::to_string(server->port());
+  const std::string jwt = mint_project_token(kTestCreds, now_seconds());
+  const auto session =
+      json::parse(http_request(url, "POST", "/v1/sessions", R"({"mediaMode":"routed"})", jwt)->body);
+  const auto r =
+      http_request(url, "POST", "/v1/archives", json{{"sessionId", session["sessionId"]}}.dump(), jwt);
+  server->stop();
+  loop.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 500);
+  const auto error = json::parse(r->body)["error"];
+  EXPECT_EQ(error["code"], "storage_unavailable");
+  EXPECT_NE(error["message"].get<std::string>().find("not-a-dir"), std::string::npos);
+}
+
+TEST(ServerArchive, ARestartTurnsARecordStillStartedIntoInterrupted) {
+  TempDir dir;
+  { RunningServer first(dir.path()); }  // creates the database
+  {
+    // What a killed process leaves behind: a record still "started", a stream still "recording".
+    auto sessions = SessionStore::open(dir.path());
+    ASSERT_TRUE(sessions.ok()) << sessions.error();
+    auto archives = ArchiveStore::open(**sessions);
+    ASSERT_TRUE(archives.ok()) << archives.error();
+    ArchiveRecord record;
+    record.id = "arc_crashed";
+    record.session_id = "ses_gone";
+    record.created_at_ms = 1;
+    record.streams = {{"str_a", "audio", "str_a-audio.webm", 0, 0, "recording", ""}};
+    ASSERT_TRUE((*archives)->insert(record).ok());
+  }
+  RunningServer restarted(dir.path());
+  const auto fetched = restarted.call_json("GET", "/v1/archives/arc_crashed");
+  EXPECT_EQ(fetched["status"], "failed");
+  EXPECT_EQ(fetched["reason"], "interrupted");
+  EXPECT_NE(fetched["error"].get<std::string>().find("the server stopped while recording"),
+            std::string::npos);
+  EXPECT_EQ(fetched["streams"][0]["state"], "failed");
+  EXPECT_FALSE(fetched["stoppedAt"].is_null());
+}
+
+TEST(ServerArchive, AServerStoppedMidRecordingLeavesAnInterruptedRecord) {
+  TempDir dir;
+  std::string id;
+  {
+    RunningServer server(dir.path(), {}, false, scripted_router());
+    const auto session = create_session(server, {{"mediaMode", "routed"}});
+    id = server.call_json("POST", "/v1/archives", {{"sessionId", session}})["id"];
+  }
+  RunningServer restarted(dir.path());
+  const auto fetched = restarted.call_json("GET", "/v1/archives/" + id);
+  EXPECT_EQ(fetched["status"], "failed");
+  EXPECT_EQ(fetched["reason"], "interrupted");
+  EXPECT_EQ(fetched["streams"][0]["state"], "failed");
+}
+
+TEST(ServerArchive, DemoRecordButtonEndpoints) {
+  TempDir dir;
+  {
+    RunningServer plain(dir.path());
+    EXPECT_EQ(plain.call("POST", "/demo/rooms/lobby/archives", "{}", "").status, 404);
+  }
+  TempDir dir2;
+  RunningServer server(dir2.path(), {}, /*demo=*/true, scripted_router());
+  auto r = server.call("POST", "/demo/rooms/lobby/archives", "{}", "");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(error_of(r)["code"], "session_not_found");
+  ASSERT_EQ(server.call("POST", "/demo/rooms/lobby/join", "{}", "").status, 200);  // relayed by default
+  r = server.call("POST", "/demo/rooms/lobby/archives", "{}", "");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(error_of(r)["code"], "routed_required");
+
+  ASSERT_EQ(server.call("POST", "/demo/rooms/stage/join", R"({"mediaMode":"routed"})", "").status, 200);
+  r = server.call("POST", "/demo/rooms/stage/archives/stop", "", "");
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(error_of(r)["code"], "archive_not_running");
+  r = server.call("POST", "/demo/rooms/stage/archives", R"({"name":"take 1"})", "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["name"], "take 1");
+  r = server.call("POST", "/demo/rooms/stage/archives/stop", "", "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["status"], "stopping");
+}
+
+}  // namespace
+}  // namespace umbra::server::testing
