@@ -89,7 +89,8 @@ std::vector<double> Router::worker_cpu_seconds() const {
 
 template <class T>
 void Router::complete(RouterCallback<T> done, RouterOutcome<T> outcome) {
-  if (!done) return;
+  // A Router being destroyed answers nothing more: the control plane is shutting it down.
+  if (!done || closing_) return;
   post_([done = std::move(done), outcome = std::move(outcome)]() mutable { done(std::move(outcome)); });
 }
 
