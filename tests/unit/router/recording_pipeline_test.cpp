@@ -3,6 +3,8 @@
 #include "router/recording_pipeline.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -81,6 +83,47 @@ TEST_F(RecordingPipelineTest, DropsPacketsBeyondTheBacklogWhileTheRecordingThrea
   EXPECT_TRUE(final_report.finished);
   EXPECT_EQ(final_report.streams.at(0).state, "no_media") << final_report.streams.at(0).error;
   EXPECT_FALSE(pipeline->open()) << "a stopped archive takes no more packets";
+}
+
+// A disk that refuses to grow the file (RLIMIT_FSIZE stands in for a full one): the archive fails,
+// every file is finished, the control plane gets one report saying so, and copying stops.
+TEST_F(RecordingPipelineTest, AStorageFailureFailsTheArchiveAndReportsItFinished) {
+  RecordingHooks hooks;
+  hooks.changed = [this](const server::RecordingReport& r) { reports_.push_back(r); };
+  auto pipeline = std::make_shared<RecordingPipeline>(options_, thread_, std::move(hooks));
+  on_thread([&] { ASSERT_TRUE(pipeline->start(Clock::now())); });
+  pipeline->track_added(1, "pr-video", "str_a", archive::MediaKind::kVideo);
+
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of a signal
+  rlimit limited = saved;
+  limited.rlim_cur = 64 * 1024;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  archive::testing::TestPacketizer packetizer(96, 0x1111);
+  const TimePoint start = Clock::now();
+  for (int i = 0; i < 120 && pipeline->open(); ++i) {
+    const Bytes frame =
+        i == 0 ? archive::testing::fake_vp8_key_frame(20000) : archive::testing::fake_vp8_delta_frame(20000);
+    for (auto& bytes : packetizer.vp8(frame, static_cast<std::uint32_t>(i) * 3000)) {
+      auto packet = rtc::rtp::RtpPacket::parse(bytes);
+      ASSERT_TRUE(packet.ok());
+      pipeline->packet(1, *packet, start + std::chrono::milliseconds(i * 33));
+    }
+    on_thread([&] { pipeline->tick(start + std::chrono::milliseconds(i * 33 + 200)); });
+  }
+  on_thread([&] { pipeline->tick(start + std::chrono::seconds(10)); });
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+  (void)::signal(SIGXFSZ, old_handler);
+
+  EXPECT_FALSE(pipeline->open()) << "a failed archive takes no more packets";
+  ASSERT_FALSE(reports_.empty());
+  const auto& report = reports_.back();
+  EXPECT_EQ(report.status, "failed");
+  EXPECT_TRUE(report.finished);
+  EXPECT_NE(report.error.find("File too large"), std::string::npos) << report.error;
+  ASSERT_EQ(report.streams.size(), 1U);
+  EXPECT_EQ(report.streams[0].state, "failed");
 }
 
 }  // namespace
