@@ -405,5 +405,32 @@ TEST_F(HubTest, EndSessionDisconnectsEveryone) {
   EXPECT_EQ(hub_.live_sessions(), 0u);
 }
 
+TEST_F(HubTest, JoinedSaysNoArchiveWhenNothingRecords) {
+  FakeLink a;
+  const auto joined = join(a, "ses_relayed", Role::kPublisher);
+  ASSERT_TRUE(joined.contains("archive"));
+  EXPECT_TRUE(joined["archive"].is_null());
+}
+
+TEST_F(HubTest, ArchiveHooksSeeStreamsAndFeedJoinedAndEvents) {
+  std::vector<std::string> seen;
+  hub_.set_archive_hooks(ArchiveHooks{
+      [&](const SessionRecord& s, const std::string& id) { seen.push_back("+" + s.id + "/" + id); },
+      [&](const SessionRecord& s, const std::string& id) { seen.push_back("-" + s.id + "/" + id); },
+      [](const std::string& session_id) -> json {
+        return {{"id", "arc_x"}, {"sessionId", session_id}, {"status", "started"}};
+      }});
+  FakeLink a, b;
+  const auto joined = join(a, "ses_relayed", Role::kPublisher);
+  EXPECT_EQ(joined["archive"]["id"], "arc_x");
+  const auto stream = publish(a);
+  join(b, "ses_relayed", Role::kSubscriber);
+  hub_.broadcast_to_session("ses_relayed", {{"type", "archiveStopped"}, {"archive", {{"id", "arc_x"}}}});
+  EXPECT_EQ(a.next("archiveStopped")["archive"]["id"], "arc_x");
+  EXPECT_EQ(b.next("archiveStopped")["archive"]["id"], "arc_x");
+  send(a, {{"type", "unpublish"}, {"requestId", "u"}, {"streamId", stream}});
+  EXPECT_EQ(seen, (std::vector<std::string>{"+ses_relayed/" + stream, "-ses_relayed/" + stream}));
+}
+
 }  // namespace
 }  // namespace umbra::server
