@@ -273,6 +273,11 @@ void ArchiveService::on_router_error(const std::string& archive_id, const Router
   const ArchiveState before = record->state;
   record->state = ArchiveState::kFailed;
   record->error = error.message.empty() ? "the media router failed (" + error.code + ")" : error.message;
+  // The router's storage refusals (e.g. "archive_storage_failed": a file cannot be created) are the
+  // same story as a file failing later; other refusals leave the reason null and say it in `error`.
+  if (error.code.find("storage") != std::string::npos) {
+    record->reason = reason_name(archive::StopReason::kStorageFailed);
+  }
   if (!record->stopped_at_ms) record->stopped_at_ms = clock_();
   for (auto& s : record->streams) {
     if (s.state == "recording") {

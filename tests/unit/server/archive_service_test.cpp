@@ -196,9 +196,10 @@ TEST_F(ArchiveServiceTest, AnAsyncRouterFailureFailsTheArchiveAndTellsTheClients
   add_session("ses_1");
   const auto a = start_ok("ses_1");
   router_.starts[0].done(
-      {std::nullopt, RouterError{"storage_failed", "cannot create /x: Permission denied"}});
+      {std::nullopt, RouterError{"archive_storage_failed", "cannot create /x: Permission denied"}});
   const auto failed = service_->find(a.id);
   EXPECT_EQ(failed->state, ArchiveState::kFailed);
+  EXPECT_EQ(failed->reason, "storage_failed");
   EXPECT_EQ(failed->error, "cannot create /x: Permission denied");
   ASSERT_EQ(event_types(), (std::vector<std::string>{"archiveStarted", "archiveStopped"}));
   EXPECT_EQ(events_[1].second["archive"]["status"], "failed");
@@ -228,6 +229,7 @@ TEST_F(ArchiveServiceTest, ARouterThatFailsInsideTheCallAnswersTheRequest) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().status, 502);
   EXPECT_EQ(r.error().code, "not_implemented");
+  EXPECT_EQ(archives_->list("ses_1", 10, 0)[0].reason, "") << "not a storage failure: the error says why";
   const auto listed = archives_->list("ses_1", 10, 0);
   ASSERT_EQ(listed.size(), 1u) << "the failed attempt is on record";
   EXPECT_EQ(listed[0].state, ArchiveState::kFailed);
