@@ -2,8 +2,10 @@
 // events"): refusal codes, 404s and auth against an in-process server without a router, and the whole
 // start → report → stop → download flow against a scripted router that answers like the real one.
 #include <fstream>
-#include <mutex>
+#include <sstream>
 
+#include "crypto/certificate.h"
+#include "router/router.h"
 #include "server/archive_store.h"
 #include "server/session_store.h"
 #include "server_test_support.h"
@@ -72,6 +74,37 @@ RouterFactory scripted_router() {
   return [](ControlPoster post) -> Result<std::unique_ptr<MediaRouter>, std::string> {
     return std::unique_ptr<MediaRouter>(std::make_unique<ScriptedRecordingRouter>(std::move(post)));
   };
+}
+
+RouterFactory real_router(const crypto::Certificate& certificate) {
+  return [&certificate](ControlPoster post) -> Result<std::unique_ptr<MediaRouter>, std::string> {
+    router::RouterOptions options;
+    options.rtc_port = 0;
+    options.workers = 1;
+    return std::unique_ptr<MediaRouter>(
+        std::make_unique<router::Router>(options, certificate, std::move(post)));
+  };
+}
+
+std::string chromium_offer() {
+  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / "unit" / "rtc" / "sdp" /
+                    "chromium156_sendrecv_offer.sdp";
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// GET until the archive is no longer "stopping" (the router finishes files on its own thread); the
+// bound only keeps a broken router from hanging the test.
+json wait_until_not_stopping(const RunningServer& server, const std::string& id) {
+  json archive;
+  for (int i = 0; i < 200; ++i) {
+    archive = server.call_json("GET", "/v1/archives/" + id);
+    if (archive["status"] != "stopping") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return archive;
 }
 
 json error_of(const HttpClientResponse& r) {
@@ -323,6 +356,37 @@ TEST(ServerArchive, DemoRecordButtonEndpoints) {
   r = server.call("POST", "/demo/rooms/stage/archives/stop", "", "");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["status"], "stopping");
+}
+
+// archiveMode "always" through the real hub and media router: the routed publish (a real Chromium offer,
+// no media sent) starts the archive, the unpublish stops it; the files' fate comes from the router.
+TEST(ServerArchive, AlwaysModeWithTheRealRouterFollowsTheStreams) {
+  const auto certificate = crypto::Certificate::generate("umbra-test");
+  TempDir dir;
+  RunningServer server(dir.path(), {}, false, real_router(certificate));
+  const auto session = create_session(server, {{"mediaMode", "routed"}, {"archiveMode", "always"}});
+  WsClient publisher(server.port());
+  ASSERT_EQ(publisher.join(client_token(session, Role::kPublisher))["type"], "joined");
+  const auto published =
+      publisher.request({{"type", "publish"}, {"stream", {{"name", "cam"}}}, {"sdp", chromium_offer()}});
+  ASSERT_EQ(published["type"], "response") << published.dump();
+
+  const auto started = publisher.read_until("archiveStarted");
+  ASSERT_TRUE(started.has_value());
+  const std::string id = (*started)["archive"]["id"];
+  EXPECT_EQ((*started)["archive"]["name"], "auto");
+  EXPECT_TRUE(std::filesystem::is_directory(dir.path() / "archives" / id));
+
+  const auto unpublished = publisher.request({{"type", "unpublish"}, {"streamId", published["streamId"]}});
+  ASSERT_EQ(unpublished["type"], "response") << unpublished.dump();
+  const auto stopped = publisher.read_until("archiveStopped");
+  ASSERT_TRUE(stopped.has_value());
+  EXPECT_EQ((*stopped)["archive"]["id"], id);
+  EXPECT_EQ((*stopped)["archive"]["reason"], "last_stream_left");
+
+  const auto archive = wait_until_not_stopping(server, id);
+  EXPECT_EQ(archive["status"], "stopped") << archive.dump();
+  for (const auto& stream : archive["streams"]) EXPECT_NE(stream["state"], "recording") << archive.dump();
 }
 
 }  // namespace
