@@ -443,7 +443,7 @@ function onArchiveStarted() {
 
 function onArchiveStopped({ archive }) {
   if (archive.status === 'failed') {
-    const why = archive.error ?? kStopReasons[archive.reason] ?? '';
+    const why = archive.error ?? 'the server could not record this room';
     addChat({ system: true, text: `Recording failed: ${why}` });
     flashStatus(`Recording failed: ${why}`, 10_000);
   } else {

@@ -74,10 +74,11 @@ export interface SessionEvents {
   // The session is being recorded (docs/archiving.md): show it. Also emitted after a resume when an
   // archive started while the link was down.
   archiveStarted: { archive: Archive };
-  // The recording ended: `archive.status` is "stopped" or "failed", `archive.reason` says why
-  // ("requested", "last_stream_left", "session_ended", "storage_failed", "interrupted") and
-  // `archive.error` what failed. After a resume, an archive that ended while the link was down is
-  // reported with the last state we knew and reason null (GET /v1/archives/{id} has the details).
+  // The recording ended: `archive.status` is "stopping" (the server is still finishing the files),
+  // "stopped" or "failed"; `archive.reason` says why ("requested", "last_stream_left", "session_ended",
+  // "storage_failed", "interrupted"; null when the router could not start it) and `archive.error` what
+  // failed. After a resume, an archive that ended while the link was down is reported with the last
+  // state we knew and reason null (GET /v1/archives/{id} has the details).
   archiveStopped: { archive: Archive };
   // Something went wrong in the background that the application may want to show (never thrown).
   exception: { error: UmbraError };

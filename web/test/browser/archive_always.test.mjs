@@ -61,7 +61,8 @@ describe('archiveMode "always"', { skip: skip ?? false }, () => {
     );
     const stoppedEvent = await page.evaluate(() => T.events.find((e) => e.name === 'archiveStopped'));
     assert.equal(stoppedEvent.reason, 'last_stream_left');
-    assert.equal(stoppedEvent.status, 'stopped');
+    // "stopping" while the router finishes the files (docs/protocol.md), or already "stopped".
+    assert.ok(['stopping', 'stopped'].includes(stoppedEvent.status), stoppedEvent.status);
     assert.equal(await page.evaluate(() => T.session.archive), null);
 
     const archive = await waitForArchive(server, started.archiveId, (a) => a.status === 'stopped' || a.status === 'failed');

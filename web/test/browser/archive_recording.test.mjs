@@ -45,7 +45,7 @@ describe('archiving a routed session', { skip: skip ?? false }, () => {
     await server?.close();
   });
 
-  test('a ten-second archive of a camera and microphone is VP8 and Opus of the right length that ffmpeg decodes', async () => {
+  test('a ten-second archive of a camera and microphone is VP8 and Opus of the right length that ffmpeg decodes', async (t) => {
     const { sessionId } = await server.createSession('routed');
     const page = await openSdkPage(browser, server.url);
     const token = await server.createToken(sessionId, 'publisher', 'camera');
@@ -88,7 +88,8 @@ describe('archiving a routed session', { skip: skip ?? false }, () => {
 
     await waitInPage(
       page,
-      (id) => T.has('archiveStopped', (e) => e.archiveId === id && e.reason === 'requested'),
+      (id) =>
+        T.has('archiveStopped', (e) => e.archiveId === id && e.reason === 'requested' && ['stopping', 'stopped'].includes(e.status)),
       created.id,
       { what: 'archiveStopped (requested) on the publishing page' },
     );
@@ -116,6 +117,10 @@ describe('archiving a routed session', { skip: skip ?? false }, () => {
 
       const duration = durationOf(tools.ffprobe, file, info);
       const expected = lengthS - entry.startOffset / 1000;
+      t.diagnostic(
+        `${entry.kind}: ${track.codec_name}, file ${duration.toFixed(3)} s, record ${entry.duration} ms, ` +
+          `startOffset ${entry.startOffset} ms, expected ${expected.toFixed(3)} s`,
+      );
       assert.ok(
         Math.abs(duration - expected) <= kToleranceS,
         `${entry.kind}: ${duration.toFixed(2)} s, expected ${expected.toFixed(2)} s ± ${kToleranceS} s ` +
