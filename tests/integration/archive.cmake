@@ -9,6 +9,7 @@ if(UMBRA_ARCHIVE_INTEGRATION_TESTS AND TARGET umbra_archive AND UMBRA_ARCHIVE_TE
    AND UMBRA_FFPROBE AND UMBRA_FFMPEG)
   umbra_test(umbra_archive_integration_test SOURCES ${UMBRA_ARCHIVE_INTEGRATION_TESTS}
     DEPS umbra_archive PkgConfig::UMBRA_ARCHIVE_TEST_CODECS nlohmann_json::nlohmann_json)
+  target_sources(umbra_archive_integration_test PRIVATE ${PROJECT_SOURCE_DIR}/tests/support/media_frames.cpp)
   target_compile_definitions(umbra_archive_integration_test PRIVATE
     UMBRA_FFPROBE="${UMBRA_FFPROBE}" UMBRA_FFMPEG="${UMBRA_FFMPEG}")
 endif()

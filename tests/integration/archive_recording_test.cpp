@@ -2,17 +2,11 @@
 // reordering, duplicates, a late retransmission and real loss, recorded by StreamRecorder, then
 // read back by the ffmpeg tools a user would use.
 #include <gtest/gtest.h>
-#include <opus.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <vpx/vp8cx.h>
-#include <vpx/vpx_encoder.h>
 
 #include <algorithm>
-#include <array>
-#include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -22,6 +16,8 @@
 
 #include "archive/archive_recorder.h"
 #include "archive/stream_recorder.h"
+#include "support/media_check.h"
+#include "support/media_frames.h"
 #include "unit/archive/rtp_packetizer.h"
 
 namespace umbra::archive {
@@ -31,126 +27,12 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using Outcome = RecordingResult::Outcome;
 
-struct CommandOutput {
-  int status = -1;
-  std::string text;
-};
-
-CommandOutput run(const std::string& command) {
-  CommandOutput out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.text.append(buffer.data(), n);
-  out.status = ::pclose(pipe);
-  return out;
-}
-
-nlohmann::json ffprobe(const fs::path& file, const std::string& extra = "") {
-  const auto out = run(std::string(UMBRA_FFPROBE) + " -v error " + extra +
-                       " -show_streams -show_format -of json '" + file.string() + "' 2>/dev/null");
-  if (out.status != 0) return nullptr;
-  return nlohmann::json::parse(out.text, nullptr, false);
-}
-
-// ffmpeg decodes every frame and prints nothing at -v error when the file is sound.
-CommandOutput ffmpeg_decode(const fs::path& file) {
-  return run(std::string(UMBRA_FFMPEG) + " -nostdin -v error -i '" + file.string() + "' -f null - 2>&1");
-}
-
-double duration_seconds(const nlohmann::json& probe) {
-  return std::stod(probe.at("format").at("duration").get<std::string>());
-}
-
-class Vp8Encoder {
- public:
-  Vp8Encoder() {
-    vpx_codec_enc_cfg_t cfg;
-    vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &cfg, 0);
-    cfg.g_w = kWidth;
-    cfg.g_h = kHeight;
-    cfg.g_timebase = {1, 30};
-    cfg.rc_target_bitrate = 300;
-    cfg.g_lag_in_frames = 0;
-    cfg.kf_mode = VPX_KF_DISABLED;  // key frames only when the recorder asks, as with a real PLI
-    ok_ = vpx_codec_enc_init(&codec_, vpx_codec_vp8_cx(), &cfg, 0) == VPX_CODEC_OK;
-    vpx_img_alloc(&image_, VPX_IMG_FMT_I420, kWidth, kHeight, 16);
-  }
-  ~Vp8Encoder() {
-    vpx_img_free(&image_);
-    vpx_codec_destroy(&codec_);
-  }
-  bool ok() const { return ok_; }
-
-  // A moving gradient, so delta frames carry real motion.
-  std::vector<std::pair<Bytes, bool>> encode(int index, bool force_key_frame) {
-    for (std::size_t y = 0; y < kHeight; ++y) {
-      for (std::size_t x = 0; x < kWidth; ++x) {
-        image_.planes[0][y * static_cast<std::size_t>(image_.stride[0]) + x] =
-            static_cast<std::uint8_t>(x + y + static_cast<std::size_t>(index) * 4);
-      }
-    }
-    for (int plane = 1; plane < 3; ++plane) {
-      for (std::size_t y = 0; y < kHeight / 2; ++y) {
-        std::fill_n(image_.planes[plane] + y * static_cast<std::size_t>(image_.stride[plane]), kWidth / 2,
-                    static_cast<std::uint8_t>(128 + plane * 10));
-      }
-    }
-    std::vector<std::pair<Bytes, bool>> frames;
-    const vpx_enc_frame_flags_t flags = force_key_frame ? VPX_EFLAG_FORCE_KF : 0;
-    if (vpx_codec_encode(&codec_, &image_, index, 1, flags, VPX_DL_REALTIME) != VPX_CODEC_OK) return frames;
-    vpx_codec_iter_t iter = nullptr;
-    while (const vpx_codec_cx_pkt_t* pkt = vpx_codec_get_cx_data(&codec_, &iter)) {
-      if (pkt->kind != VPX_CODEC_CX_FRAME_PKT) continue;
-      const auto* data = static_cast<const std::uint8_t*>(pkt->data.frame.buf);
-      frames.emplace_back(Bytes(data, data + pkt->data.frame.sz),
-                          (pkt->data.frame.flags & VPX_FRAME_IS_KEY) != 0);
-    }
-    return frames;
-  }
-
-  static constexpr unsigned kWidth = 320;
-  static constexpr unsigned kHeight = 240;
-
- private:
-  vpx_codec_ctx_t codec_{};
-  vpx_image_t image_{};
-  bool ok_ = false;
-};
-
-class OpusFrames {
- public:
-  explicit OpusFrames(int channels) : channels_(channels) {
-    int error = 0;
-    encoder_ = opus_encoder_create(48000, channels, OPUS_APPLICATION_AUDIO, &error);
-  }
-  ~OpusFrames() { opus_encoder_destroy(encoder_); }
-  bool ok() const { return encoder_ != nullptr; }
-
-  // 20 ms of a 440 Hz tone.
-  Bytes encode(int index) {
-    std::vector<opus_int16> pcm(static_cast<std::size_t>(kSamples * channels_));
-    for (int i = 0; i < kSamples; ++i) {
-      const double t = static_cast<double>(index * kSamples + i) / 48000.0;
-      const auto v = static_cast<opus_int16>(8000.0 * std::sin(2.0 * 3.14159265358979 * 440.0 * t));
-      for (int c = 0; c < channels_; ++c)
-        pcm[static_cast<std::size_t>(i) * static_cast<std::size_t>(channels_) + static_cast<std::size_t>(c)] =
-            v;
-    }
-    Bytes out(1500);
-    const int n =
-        opus_encode(encoder_, pcm.data(), kSamples, out.data(), static_cast<opus_int32>(out.size()));
-    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    return out;
-  }
-
-  static constexpr int kSamples = 960;
-
- private:
-  int channels_;
-  OpusEncoder* encoder_ = nullptr;
-};
+using umbra::testing::CommandOutput;
+using umbra::testing::duration_seconds;
+using umbra::testing::ffmpeg_decode;
+using umbra::testing::ffprobe;
+using umbra::testing::OpusFrames;
+using umbra::testing::Vp8Encoder;
 
 // The network between publisher and recorder: packets arrive in a shuffled order (every fifth
 // swaps with the next), some twice, some are lost, one comes back late as a NACK answer would.

@@ -20,6 +20,7 @@
 #include "client/udp_peer.h"
 #include "crypto/certificate.h"
 #include "router/router.h"
+#include "support/media_check.h"
 #include "support/media_frames.h"
 
 namespace umbra::router {
@@ -35,38 +36,14 @@ constexpr std::uint8_t kVp8Pt = 96;
 constexpr std::uint8_t kRtxPt = 97;
 constexpr std::uint8_t kOpusPt = 111;
 
-std::string run(const std::string& command, int* status = nullptr) {
-  std::string text;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return text;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) text.append(buffer.data(), n);
-  const int rc = ::pclose(pipe);
-  if (status != nullptr) *status = rc;
-  return text;
-}
-
-nlohmann::json ffprobe(const fs::path& file) {
-  int status = -1;
-  const auto text = run(std::string(UMBRA_FFPROBE) + " -v error -show_streams -show_format -of json '" +
-                            file.string() + "' 2>/dev/null",
-                        &status);
-  if (status != 0) return nullptr;
-  return nlohmann::json::parse(text, nullptr, false);
-}
-
-double duration_seconds(const nlohmann::json& probe) {
-  return std::stod(probe.at("format").at("duration").get<std::string>());
-}
+using umbra::testing::duration_seconds;
+using umbra::testing::ffprobe;
 
 // ffmpeg decodes every frame and prints nothing at -v error when the file is sound.
 void expect_decodes_cleanly(const fs::path& file) {
-  int status = -1;
-  const auto text = run(
-      std::string(UMBRA_FFMPEG) + " -nostdin -v error -i '" + file.string() + "' -f null - 2>&1", &status);
-  EXPECT_EQ(status, 0) << file;
-  EXPECT_EQ(text, "") << "ffmpeg reported decoding errors in " << file;
+  const auto out = umbra::testing::ffmpeg_decode(file);
+  EXPECT_EQ(out.status, 0) << file;
+  EXPECT_EQ(out.text, "") << "ffmpeg reported decoding errors in " << file;
 }
 
 // A browser-like publisher: one transport, a VP8 track (NACK/RTX, key frames on PLI) and optionally
