@@ -5,7 +5,7 @@
 // file recorded before the crash is still served, reads as VP8 and decodes without an error.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decode, downloadStreams, probe, requireTools, waitForPacketsSent } from '../helpers/archive_files.mjs';
+import { decode, downloadStreams, durationOf, probe, requireTools, waitForPacketsSent } from '../helpers/archive_files.mjs';
 import { launchBrowser, openSdkPage, waitInPage } from '../helpers/browser.mjs';
 import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
 
@@ -28,7 +28,7 @@ describe('a server killed while recording', { skip: skip ?? false }, () => {
     await server?.close();
   });
 
-  test('leaves an interrupted record and a playable video file after a restart', async () => {
+  test('leaves an interrupted record and a playable video file after a restart', async (t) => {
     const { sessionId } = await server.createSession('routed');
     const page = await openSdkPage(browser, server.url);
     const token = await server.createToken(sessionId, 'publisher', 'crash');
@@ -59,6 +59,10 @@ describe('a server killed while recording', { skip: skip ?? false }, () => {
     const info = probe(tools.ffprobe, file);
     assert.equal(info.streams[0].codec_name, 'vp8');
     assert.ok(info.streams[0].width > 0, 'the picture size is in the header');
+    t.diagnostic(
+      `after SIGKILL: error "${archive.error}", video entry ${video[0].state}, ${bytes} bytes, ` +
+        `${durationOf(tools.ffprobe, file, info).toFixed(2)} s playable, container duration ${info.format.duration ?? 'N/A'}`,
+    );
     const decoded = decode(tools.ffmpeg, file);
     assert.equal(decoded.status, 0, `ffmpeg failed on the interrupted file: ${decoded.stderr}`);
     assert.equal(decoded.stderr, '', 'ffmpeg reported errors decoding the interrupted file');
