@@ -190,7 +190,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   }
 
   void respond(HttpResponse response, unsigned version, bool keep_alive) {
-    if (!response.file_path.empty()) return respond_file(std::move(response), version, keep_alive);
+    if (!response.file_path.empty()) return respond_file(response, version, keep_alive);
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
                                                                    version);
     res->set(http::field::server, "umbra");
@@ -208,7 +208,7 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
 
   // A file body is streamed from disk by Beast (file_body), never read into memory: archive files
   // are as large as the recording was long.
-  void respond_file(HttpResponse response, unsigned version, bool keep_alive) {
+  void respond_file(const HttpResponse& response, unsigned version, bool keep_alive) {
     http::file_body::value_type file;
     beast::error_code ec;
     file.open(response.file_path.c_str(), beast::file_mode::scan, ec);
