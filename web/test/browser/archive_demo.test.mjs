@@ -2,10 +2,12 @@
 // room: Record in one tab shows the REC badge in both (the badge follows the session's archiveStarted /
 // archiveStopped events, not the click), Stop hides it in both, and the server holds one stopped archive.
 // In a relayed or an end-to-end encrypted room the Record button is marked unavailable with the session
-// capability's reason, and clicking it says that reason instead of failing silently.
+// capability's reason, and clicking it says that reason instead of failing silently. Screenshot of the
+// recording room: docs/demo-recording.png with UMBRA_UPDATE_SCREENSHOTS=1.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser } from '../helpers/browser.mjs';
+import { screenshotPath } from '../helpers/screenshot.mjs';
 import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
 
 const skip = skipReason();
@@ -47,6 +49,18 @@ async function waitForBadge(page, visible, who) {
   }
 }
 
+// The other person's video plays real frames (the recording has something to record; the screenshot too).
+async function waitForRemoteVideo(page) {
+  await page.waitForFunction(
+    () => {
+      const videos = [...document.querySelectorAll('.tile:not(.self) video')];
+      return videos.length >= 1 && videos.every((v) => v.videoWidth > 0 && v.currentTime > 0.5);
+    },
+    null,
+    { timeout: 30_000, polling: 200 },
+  );
+}
+
 const label = (page) => page.textContent('#record-button .label');
 
 describe('demo page, recording', { skip: skip ?? false }, () => {
@@ -68,6 +82,8 @@ describe('demo page, recording', { skip: skip ?? false }, () => {
     const lin = await openDemo(browser, server.url);
     await joinRoom(ada, 'recorded-standup', 'Ada');
     await joinRoom(lin, 'recorded-standup', 'Linus');
+    await waitForRemoteVideo(ada);
+    await waitForRemoteVideo(lin);
     for (const page of [ada, lin]) {
       assert.equal(await page.isVisible('#rec-badge'), false);
       assert.equal(await label(page), 'Record');
@@ -89,6 +105,7 @@ describe('demo page, recording', { skip: skip ?? false }, () => {
       [...document.querySelectorAll('.chat-log li.system')].some((li) => li.textContent === 'Recording started'),
     );
     const sessionId = await ada.evaluate(() => window.umbraDemo.session.sessionId);
+    await lin.screenshot({ path: screenshotPath('demo-recording.png') });
 
     // Either tab can stop it.
     await lin.click('#record-button');
