@@ -1,7 +1,8 @@
 // Issue 6, end to end: Chromium publishes its fake camera and microphone into a routed session, the REST
 // API records ten seconds of it, and the files it serves are judged by the real ffprobe and ffmpeg: VP8
 // video and Opus audio of the right duration that decode without a single error. The page hears
-// archiveStarted and archiveStopped (reason "requested") on its signaling link.
+// archiveStarted and archiveStopped (reason "requested") on its signaling link; a late joiner learns of
+// the running archive when it connects, and session.archive survives a resume of the signaling link.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -73,6 +74,18 @@ describe('archiving a routed session', { skip: skip ?? false }, () => {
     });
     assert.equal(await page.evaluate(() => T.session.archive?.id), created.id, 'session.archive is the running archive');
 
+    // Meanwhile (the archive runs regardless): a late joiner learns of it from `joined` (archiveStarted on
+    // connect, session.archive set), and a publisher whose signaling link drops and resumes keeps it.
+    const late = await openSdkPage(browser, server.url);
+    const lateToken = await server.createToken(sessionId, 'subscriber', 'late');
+    await late.evaluate(([s, t]) => T.join(s, t), [sessionId, lateToken]);
+    assert.equal(await late.evaluate(() => T.session.archive?.id), created.id, 'a late joiner sees the archive');
+    assert.ok(await late.evaluate((id) => T.has('archiveStarted', (e) => e.archiveId === id), created.id));
+    await page.evaluate(() => window.__sockets.at(-1).close());
+    await waitInPage(page, () => T.has('reconnected'), null, { what: 'the publisher resumes', timeout: 30_000 });
+    assert.equal(await page.evaluate(() => T.session.archive?.id), created.id, 'session.archive survives a resume');
+    assert.equal(await page.evaluate(() => T.has('archiveStopped')), false, 'no archiveStopped from a resume');
+
     await sleep(Math.max(0, startedAt + kArchiveMs - Date.now()));
     const stopBefore = Date.now();
     const stopping = await server.api('POST', `/v1/archives/${created.id}/stop`);
@@ -94,6 +107,10 @@ describe('archiving a routed session', { skip: skip ?? false }, () => {
       { what: 'archiveStopped (requested) on the publishing page' },
     );
     assert.equal(await page.evaluate(() => T.session.archive), null, 'session.archive is cleared');
+    await waitInPage(late, (id) => T.has('archiveStopped', (e) => e.archiveId === id), created.id, {
+      what: 'archiveStopped on the late joiner',
+    });
+    await late.close();
 
     // One file per track of the one stream.
     const kinds = archive.streams.map((s) => s.kind).sort();
