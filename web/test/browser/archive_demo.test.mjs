@@ -1,6 +1,7 @@
 // The demo's recording UI (issue 6: "the demo shows a recording indicator"). Two tabs in one routed
 // room: Record in one tab shows the REC badge in both (the badge follows the session's archiveStarted /
-// archiveStopped events, not the click), Stop hides it in both, and the server holds one stopped archive.
+// archiveStopped events, not the click), a third person joining meanwhile sees it at once, Stop hides it
+// everywhere, and the server holds one stopped archive.
 // In a relayed or an end-to-end encrypted room the Record button is marked unavailable with the session
 // capability's reason, and clicking it says that reason instead of failing silently. Screenshot of the
 // recording room: docs/demo-recording.png with UMBRA_UPDATE_SCREENSHOTS=1.
@@ -107,10 +108,19 @@ describe('demo page, recording', { skip: skip ?? false }, () => {
     const sessionId = await ada.evaluate(() => window.umbraDemo.session.sessionId);
     await lin.screenshot({ path: screenshotPath('demo-recording.png') });
 
+    // Someone who joins while it records sees it at once (the SDK's session.archive from `joined`).
+    const grace = await openDemo(browser, server.url);
+    await joinRoom(grace, 'recorded-standup', 'Grace');
+    await waitForBadge(grace, true, 'Grace');
+    await grace.waitForFunction(() =>
+      [...document.querySelectorAll('.chat-log li.system')].some((li) => li.textContent === 'This room is being recorded'),
+    );
+
     // Either tab can stop it.
     await lin.click('#record-button');
     await waitForBadge(ada, false, 'Ada');
     await waitForBadge(lin, false, 'Linus');
+    await waitForBadge(grace, false, 'Grace');
     await lin.waitForFunction(() => document.querySelector('#record-button .label').textContent === 'Record');
     assert.equal(await label(ada), 'Record');
     await ada.waitForFunction(() =>
@@ -124,6 +134,7 @@ describe('demo page, recording', { skip: skip ?? false }, () => {
     assert.ok(['stopping', 'stopped'].includes(items[0].status), items[0].status);
     await ada.close();
     await lin.close();
+    await grace.close();
   });
 
   test('a relayed room cannot be recorded, and the Record button says why', async () => {
