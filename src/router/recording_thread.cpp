@@ -31,6 +31,9 @@ void RecordingThread::remove(const RecordingPipeline* pipeline) {
 }
 
 void RecordingThread::tick() {
+  // A tick whose timer had already fired when stop() cancelled it still runs (with no error): it
+  // must not re-arm, or the io_context never runs out of work and join() waits forever.
+  if (stopping_) return;
   const TimePoint now = Clock::now();
   // A copy: a pipeline's tick may remove it (or another) from the list.
   for (const auto& p : std::vector(pipelines_)) p->tick(now);
@@ -45,6 +48,7 @@ void RecordingThread::stop(std::function<void()> last) {
   // Posted behind everything already queued (packets included), so `last` sees them written.
   post([this, last = std::move(last)] {
     if (last) last();
+    stopping_ = true;
     timer_.cancel();
     pipelines_.clear();
     work_.reset();

@@ -44,6 +44,7 @@ class RecordingThread {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::steady_timer timer_;
   std::vector<std::shared_ptr<RecordingPipeline>> pipelines_;
+  bool stopping_ = false;  // recording thread only
   std::thread thread_;
 };
 

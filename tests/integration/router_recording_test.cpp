@@ -312,7 +312,9 @@ TEST_F(RouterRecording, RecordsEveryTrackOfTheRoomToPlayableFiles) {
   EXPECT_EQ(report.stop_reason, "requested");
   EXPECT_TRUE(report.finished);
   ASSERT_EQ(report.streams.size(), 3U);
-  EXPECT_GT(a.video->keyframe_requests(), 0U) << "the recording asked for a key frame to open on";
+  // Whether this recording had to ask for a key frame depends on timing (libvpx's first frame is
+  // one, and may reach the recorder before its first poll); PLIs are checked by
+  // AsksAStreamingPublisherForAKeyFrameAndFinishesFilesWhenDestroyed, which starts after it.
 
   const fs::path dir = root / "arc_main";
   const auto* a_video = find(report, "str_a-video.webm");
