@@ -79,7 +79,7 @@ class Router final : public server::MediaRouter {
   // A transport that closed on its own (consent expiry, DTLS failure or close_notify) is
   // reported here, on the control-plane thread (so is one closed by close_transport()).
   void set_on_transport_closed(
-      std::function<void(const std::string& transport_id, const std::string& reason)> fn);
+      std::function<void(const std::string& transport_id, const std::string& reason)> fn) override;
   // ICE restart: the answer carries the new ufrag/pwd in TransportInfo (candidates unchanged).
   void restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
                    server::RouterCallback<server::TransportInfo> done);

@@ -19,6 +19,8 @@ class UnavailableMediaRouter final : public MediaRouter {
   }
   void set_consumer_paused(const std::string&, bool) override {}
   void close_transport(const std::string&) override {}
+  // Nothing is ever created, so nothing closes on its own.
+  void set_on_transport_closed(std::function<void(const std::string&, const std::string&)>) override {}
   RouterStats stats() const override { return {}; }
   void start_recording(const RecordingOptions&, RouterCallback<RecordingReport> done) override { fail(done); }
   void stop_recording(const std::string&, const std::string&, RouterCallback<RecordingReport> done) override {

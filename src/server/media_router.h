@@ -176,6 +176,12 @@ class MediaRouter {
   virtual void set_consumer_paused(const std::string& consumer_id, bool paused) = 0;
   // Closing a transport closes its producers and consumers.
   virtual void close_transport(const std::string& transport_id) = 0;
+  // Reports a transport that closed on its own, on the control-plane thread: ICE consent expired
+  // (RFC 7675 section 5.1, no check answered for 30 s), DTLS failed or the peer sent close_notify.
+  // A transport closed by close_transport() may be reported too: the handler ignores ids it has
+  // already forgotten. `reason` is the router's word for logs (e.g. "consent_expired").
+  virtual void set_on_transport_closed(
+      std::function<void(const std::string& transport_id, const std::string& reason)> fn) = 0;
   virtual RouterStats stats() const = 0;
 
   // Starts recording every track of the room, the ones published now and the ones published later,

@@ -59,6 +59,7 @@ class ScriptedRecordingRouter final : public MediaRouter {
     post_([done = std::move(done), report] { done({report, {}}); });
   }
   void set_on_recording_update(std::function<void(const RecordingReport&)>) override {}
+  void set_on_transport_closed(std::function<void(const std::string&, const std::string&)>) override {}
 
   static constexpr const char* kFileContent = "\x1a\x45\xdf\xa3 not really webm, but bytes to compare";
 

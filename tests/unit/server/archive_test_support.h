@@ -38,7 +38,12 @@ class FakeRecordingRouter final : public MediaRouter {
   void produce(const std::string&, const ProduceOptions&, RouterCallback<ProducerInfo>) override {}
   void consume(const std::string&, const ConsumeOptions&, RouterCallback<ConsumerInfo>) override {}
   void set_consumer_paused(const std::string&, bool) override {}
-  void close_transport(const std::string&) override {}
+  void close_transport(const std::string& transport_id) override {
+    closed_transports.push_back(transport_id);
+  }
+  void set_on_transport_closed(std::function<void(const std::string&, const std::string&)> fn) override {
+    transport_closed = std::move(fn);
+  }
   RouterStats stats() const override { return {}; }
   void start_recording(const RecordingOptions& options, RouterCallback<RecordingReport> done) override {
     if (fail_start_now_) {
@@ -75,6 +80,8 @@ class FakeRecordingRouter final : public MediaRouter {
   std::vector<Start> starts;
   std::vector<Stop> stops;
   std::function<void(const RecordingReport&)> update;
+  std::vector<std::string> closed_transports;  // close_transport() calls, in order
+  std::function<void(const std::string&, const std::string&)> transport_closed;
 };
 
 class ArchiveFixture : public ::testing::Test {
