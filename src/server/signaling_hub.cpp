@@ -25,9 +25,16 @@ struct SignalingHub::LinkState {
 };
 
 SignalingHub::SignalingHub(HubConfig config, SessionLookup lookup, MediaRouter& router)
-    : config_(std::move(config)), lookup_(std::move(lookup)), router_(router) {}
+    : config_(std::move(config)), lookup_(std::move(lookup)), router_(router) {
+  router_.set_on_transport_closed([this](const std::string& transport_id, const std::string& reason) {
+    on_transport_closed(transport_id, reason);
+  });
+}
 
-SignalingHub::~SignalingHub() = default;
+// The router outlives the hub (it is made first); a closure it reports later must not reach us.
+SignalingHub::~SignalingHub() {
+  router_.set_on_transport_closed({});
+}
 
 // ---- plumbing ----------------------------------------------------------------------------------------
 

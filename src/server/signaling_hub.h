@@ -128,6 +128,10 @@ class SignalingHub {
   void routed_subscribe(Room& room, LiveConnection& self, const Request& r, LiveStream& stream);
   void routed_subscribe_answer(Room& room, LiveConnection& self, const Request& r);
   void close_subscription_transport(LiveConnection& subscriber, const std::string& stream_id);
+  // The router closed a transport on its own (MediaRouter::set_on_transport_closed): a publisher's
+  // stream is destroyed with reason `mediaFailed`, a subscriber is sent `subscriptionFailed`. Ids the
+  // hub no longer knows (it closed them itself) are ignored, so nothing is announced twice.
+  void on_transport_closed(const std::string& transport_id, const std::string& router_reason);
   LiveConnection* find_connection(const std::string& session_id, const std::string& connection_id);
   void reply_later(const std::string& session_id, const std::string& connection_id,
                    const nlohmann::json& request_id, nlohmann::json result);

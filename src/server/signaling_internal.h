@@ -26,6 +26,9 @@ inline constexpr std::size_t kMaxStreamNameSize = 256;
 inline constexpr std::size_t kMaxSignalRecipients = 100;
 inline constexpr int kMaxVideoDimension = 16384;
 inline constexpr std::int64_t kRateErrorIntervalMs = 1000;
+// The reason of a stream or subscription whose media path the router closed on its own (consent
+// expiry, DTLS failure or close_notify): docs/protocol.md 3.5/3.6.
+inline constexpr const char* kMediaFailed = "mediaFailed";
 
 inline std::string random_id(std::string_view prefix, std::size_t bytes) {
   Bytes raw(bytes);

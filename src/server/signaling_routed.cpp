@@ -45,6 +45,47 @@ void SignalingHub::close_subscription_transport(LiveConnection& subscriber, cons
   subscriber.routed.erase(it);
 }
 
+void SignalingHub::on_transport_closed(const std::string& transport_id, const std::string& router_reason) {
+  if (transport_id.empty()) return;
+  for (auto& [session_id, room] : rooms_) {
+    for (const auto& [stream_id, stream] : room.streams) {
+      if (stream.transport_id != transport_id) continue;
+      // The publisher's media path is dead: nobody receives this stream any more, so it goes, and the
+      // publisher hears it too (it may publish again). destroy_stream feeds the archive hooks.
+      const std::string id = stream_id;
+      const std::string publisher = stream.connection_id;
+      log::warn("signaling", "publisher transport closed by the router",
+                {{"session", session_id}, {"conn", publisher}, {"stream", id}, {"why", router_reason}});
+      destroy_stream(room, id, kMediaFailed);
+      send_to(room, publisher,
+              {{"type", "streamDestroyed"},
+               {"streamId", id},
+               {"connectionId", publisher},
+               {"reason", kMediaFailed}});
+      return;
+    }
+    for (auto& [connection_id, connection] : room.connections) {
+      for (const auto& [stream_id, subscription] : connection.routed) {
+        if (subscription.transport_id != transport_id) continue;
+        // Only this subscriber lost the stream; it stays published for everyone else.
+        const std::string id = stream_id;
+        log::warn("signaling", "subscriber transport closed by the router",
+                  {{"session", session_id}, {"conn", connection_id}, {"stream", id}, {"why", router_reason}});
+        connection.routed.erase(id);
+        connection.subscriptions.erase(id);
+        send(connection.link, {{"type", "subscriptionFailed"}, {"streamId", id}, {"reason", kMediaFailed}});
+        const auto s = room.streams.find(id);
+        if (s != room.streams.end()) {
+          s->second.subscribers.erase(connection_id);
+          send_to(room, s->second.connection_id,
+                  {{"type", "subscriberRemoved"}, {"streamId", id}, {"connectionId", connection_id}});
+        }
+        return;
+      }
+    }
+  }
+}
+
 namespace {
 
 struct PendingPublish {

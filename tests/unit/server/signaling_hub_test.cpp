@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "server/client_token.h"
 
@@ -42,8 +45,9 @@ class FakeLink : public ClientLink {
 
 class HubTest : public ::testing::Test {
  protected:
-  HubTest()
-      : router_(make_unavailable_media_router()),
+  HubTest() : HubTest(make_unavailable_media_router()) {}
+  explicit HubTest(std::unique_ptr<MediaRouter> router)
+      : router_(std::move(router)),
         hub_(
             HubConfig{kCreds},
             [this](const std::string& id) -> std::optional<SessionRecord> {
@@ -430,6 +434,231 @@ TEST_F(HubTest, ArchiveHooksSeeStreamsAndFeedJoinedAndEvents) {
   EXPECT_EQ(b.next("archiveStopped")["archive"]["id"], "arc_x");
   send(a, {{"type", "unpublish"}, {"requestId", "u"}, {"streamId", stream}});
   EXPECT_EQ(seen, (std::vector<std::string>{"+ses_relayed/" + stream, "-ses_relayed/" + stream}));
+}
+
+// ---- routed sessions: transports the router closes on its own ----------------------------------------
+
+// A router that answers like the real one does, later (run() delivers the completions, as the
+// control-plane loop would), and lets the test report a transport closed (consent expiry, DTLS).
+class AnsweringRouter final : public MediaRouter {
+ public:
+  bool available() const override { return true; }
+  void create_transport(const TransportOptions& options, RouterCallback<TransportInfo> done) override {
+    TransportInfo info;
+    info.transport_id = "tr_" + std::to_string(++next_id_);
+    info.ice_ufrag = "ufragR";
+    info.ice_pwd = "passwordpasswordpassword";
+    info.candidates = {{"1", "127.0.0.1", 7881, "udp", 2130706431, "host"}};
+    info.fingerprints = {{"sha-256", std::string(95, 'A')}};
+    owners[info.transport_id] = options.connection_id;
+    later([done = std::move(done), info] { done({info, {}}); });
+  }
+  void connect_transport(const std::string&, const DtlsParameters&,
+                         RouterCallback<RouterDone> done) override {
+    later([done = std::move(done)] { done({RouterDone{}, {}}); });
+  }
+  void produce(const std::string& transport_id, const ProduceOptions& options,
+               RouterCallback<ProducerInfo> done) override {
+    const std::string id = "pro_" + std::to_string(++next_id_);
+    producers[id] = options;
+    (void)transport_id;
+    later([done = std::move(done), id] { done({ProducerInfo{id}, {}}); });
+  }
+  void consume(const std::string&, const ConsumeOptions& options,
+               RouterCallback<ConsumerInfo> done) override {
+    const auto& produced = producers.at(options.producer_id);
+    ConsumerInfo info{"con_" + std::to_string(++next_id_), produced.kind, produced.rtp};
+    later([done = std::move(done), info] { done({info, {}}); });
+  }
+  void set_consumer_paused(const std::string&, bool) override {}
+  void close_transport(const std::string& transport_id) override { closed.push_back(transport_id); }
+  RouterStats stats() const override { return {}; }
+  void start_recording(const RecordingOptions&, RouterCallback<RecordingReport>) override {}
+  void stop_recording(const std::string&, const std::string&, RouterCallback<RecordingReport>) override {}
+  void set_on_recording_update(std::function<void(const RecordingReport&)>) override {}
+  void set_on_transport_closed(std::function<void(const std::string&, const std::string&)> fn) override {
+    transport_closed = std::move(fn);
+  }
+
+  void run() {
+    while (!queue_.empty()) {
+      auto fn = std::move(queue_.front());
+      queue_.pop_front();
+      fn();
+    }
+  }
+  // The transports a connection owns, oldest first.
+  std::vector<std::string> transports_of(const std::string& connection_id) const {
+    std::vector<std::string> out;
+    for (const auto& [id, owner] : owners) {
+      if (owner == connection_id) out.push_back(id);
+    }
+    return out;
+  }
+
+  std::map<std::string, std::string> owners;  // transport id → connection id
+  std::map<std::string, ProduceOptions> producers;
+  std::vector<std::string> closed;  // close_transport() calls
+  std::function<void(const std::string&, const std::string&)> transport_closed;
+
+ private:
+  void later(std::function<void()> fn) { queue_.push_back(std::move(fn)); }
+  int next_id_ = 0;
+  std::deque<std::function<void()>> queue_;
+};
+
+// The rtc/sdp tests' real Chromium 156 offer (audio + video).
+std::string chromium_offer() {
+  const auto path =
+      std::filesystem::path(__FILE__).parent_path() / ".." / "rtc" / "sdp" / "chromium156_sendrecv_offer.sdp";
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class RoutedHubTest : public HubTest {
+ protected:
+  RoutedHubTest() : HubTest(std::make_unique<AnsweringRouter>()) {
+    hub_.set_archive_hooks(ArchiveHooks{
+        [this](const SessionRecord&, const std::string& id) { archived.push_back("+" + id); },
+        [this](const SessionRecord&, const std::string& id) { archived.push_back("-" + id); }, nullptr});
+  }
+  AnsweringRouter& router() { return static_cast<AnsweringRouter&>(*router_); }
+
+  // Joins and returns the connection id.
+  std::string enter(FakeLink& link, Role role) { return join(link, "ses_routed", role)["connectionId"]; }
+  std::string publish_routed(FakeLink& link) {
+    send(link,
+         {{"type", "publish"}, {"requestId", "p"}, {"stream", {{"name", "cam"}}}, {"sdp", chromium_offer()}});
+    router().run();
+    const auto response = link.next("response");
+    EXPECT_TRUE(response.contains("sdp")) << response.dump();
+    return response.value("streamId", "");
+  }
+  void subscribe_routed(FakeLink& link, const std::string& stream_id) {
+    send(link, {{"type", "subscribe"}, {"requestId", "s"}, {"streamId", stream_id}});
+    router().run();
+    EXPECT_EQ(link.next("response")["streamId"], stream_id);
+  }
+  // What the router's hook does when a transport dies on its own.
+  void router_closes(const std::string& transport_id) {
+    ASSERT_TRUE(router().transport_closed) << "the hub did not register for closed transports";
+    router().transport_closed(transport_id, "ice consent expired (no checks for 30 s)");
+  }
+  static std::vector<std::string> types(const FakeLink& link) {
+    std::vector<std::string> out;
+    for (const auto& m : link.inbox) out.push_back(m["type"]);
+    return out;
+  }
+
+  std::vector<std::string> archived;  // "+stream" / "-stream" as the archive hooks saw them
+};
+
+TEST_F(RoutedHubTest, PublisherWhoseTransportDiesLosesTheStreamAndEveryoneIsTold) {
+  FakeLink a, b, c;
+  const auto publisher = enter(a, Role::kPublisher);
+  const auto subscriber = enter(b, Role::kSubscriber);
+  enter(c, Role::kSubscriber);
+  const auto stream = publish_routed(a);
+  subscribe_routed(b, stream);
+  ASSERT_EQ(hub_.streams_json("ses_routed").size(), 1u);
+  const auto publisher_transport = router().transports_of(publisher).at(0);
+  const auto subscriber_transport = router().transports_of(subscriber).at(0);
+
+  router_closes(publisher_transport);
+
+  for (FakeLink* link : {&a, &b, &c}) {
+    const auto destroyed = link->next("streamDestroyed");
+    EXPECT_EQ(destroyed["streamId"], stream);
+    EXPECT_EQ(destroyed["connectionId"], publisher);
+    EXPECT_EQ(destroyed["reason"], "mediaFailed");
+  }
+  // Gone from GET /v1/sessions/{id}/streams (which serves streams_json), from the archive's view,
+  // and the subscriber's now useless transport is closed by the server.
+  EXPECT_TRUE(hub_.streams_json("ses_routed").empty());
+  EXPECT_EQ(hub_.live_streams(), 0u);
+  EXPECT_EQ(archived, (std::vector<std::string>{"+" + stream, "-" + stream}));
+  EXPECT_NE(std::find(router().closed.begin(), router().closed.end(), subscriber_transport),
+            router().closed.end());
+  // The publisher is still connected and may publish again.
+  EXPECT_FALSE(publish_routed(a).empty());
+}
+
+TEST_F(RoutedHubTest, SubscriberWhoseTransportDiesIsToldAndThePublisherSeesItLeave) {
+  FakeLink a, b, c;
+  enter(a, Role::kPublisher);
+  const auto dropped = enter(b, Role::kSubscriber);
+  const auto kept = enter(c, Role::kSubscriber);
+  const auto stream = publish_routed(a);
+  subscribe_routed(b, stream);
+  subscribe_routed(c, stream);
+  a.inbox.clear();
+  c.inbox.clear();
+
+  router_closes(router().transports_of(dropped).at(0));
+
+  const auto failed = b.next("subscriptionFailed");
+  EXPECT_EQ(failed["streamId"], stream);
+  EXPECT_EQ(failed["reason"], "mediaFailed");
+  const auto removed = a.next("subscriberRemoved");
+  EXPECT_EQ(removed["streamId"], stream);
+  EXPECT_EQ(removed["connectionId"], dropped);
+  EXPECT_TRUE(c.inbox.empty()) << "the other subscriber keeps the stream";
+  ASSERT_EQ(hub_.streams_json("ses_routed").size(), 1u);
+  EXPECT_EQ(archived, (std::vector<std::string>{"+" + stream}));
+  (void)kept;
+
+  // The subscription is gone, so the subscriber can subscribe again (not `conflict`).
+  subscribe_routed(b, stream);
+}
+
+TEST_F(RoutedHubTest, TransportsTheServerClosedItselfAreNotAnnouncedTwice) {
+  FakeLink a, b;
+  enter(a, Role::kPublisher);
+  enter(b, Role::kSubscriber);
+  const auto first = publish_routed(a);
+  const auto second = publish_routed(a);
+  subscribe_routed(b, second);
+
+  send(b, {{"type", "unsubscribe"}, {"requestId", "u1"}, {"streamId", second}});
+  send(a, {{"type", "unpublish"}, {"requestId", "u2"}, {"streamId", first}});
+  EXPECT_EQ(b.next("streamDestroyed")["reason"], "unpublished");
+  ASSERT_EQ(router().closed.size(), 2u);
+  a.inbox.clear();
+  b.inbox.clear();
+
+  // The router reports the closures it was asked for, as the real one does.
+  for (const auto& id : std::vector<std::string>(router().closed)) router_closes(id);
+
+  EXPECT_EQ(types(a), std::vector<std::string>{});
+  EXPECT_EQ(types(b), std::vector<std::string>{});
+  EXPECT_EQ(hub_.streams_json("ses_routed").size(), 1u);
+}
+
+TEST_F(RoutedHubTest, UnknownTransportIdsAreIgnored) {
+  FakeLink a, b;
+  enter(a, Role::kPublisher);
+  enter(b, Role::kSubscriber);
+  const auto stream = publish_routed(a);
+  subscribe_routed(b, stream);
+
+  router_closes("tr_nobody");
+  router_closes("");
+
+  EXPECT_EQ(types(a), std::vector<std::string>{});
+  EXPECT_EQ(types(b), std::vector<std::string>{});
+  EXPECT_EQ(hub_.streams_json("ses_routed").size(), 1u);
+}
+
+TEST(SignalingHubRouterHook, HubLeavesTheRouterWithoutAHandlerWhenItGoes) {
+  AnsweringRouter router;
+  {
+    SignalingHub hub(
+        HubConfig{kCreds}, [](const std::string&) { return std::nullopt; }, router);
+    EXPECT_TRUE(router.transport_closed);
+  }
+  EXPECT_FALSE(router.transport_closed);
 }
 
 }  // namespace

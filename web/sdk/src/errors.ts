@@ -26,6 +26,7 @@ export type UmbraErrorName =
   | 'MediaDeviceNotFoundError' // no camera/microphone matches the request
   | 'ScreenShareNotSupportedError' // getDisplayMedia is not available in this browser
   | 'NegotiationFailedError' //   SDP/ICE setup with the peer or router failed
+  | 'MediaConnectionLostError' // the router closed this subscription's media path (ICE consent, DTLS): subscribe again
   | 'EndToEndEncryptionNotSupportedError' // an E2EE session in a browser without encoded transforms
   | 'EncryptionSecretRequiredError' // an E2EE session: set an encryption secret before publishing/subscribing
   | 'RequestTimeoutError' //      the server did not answer a request in time

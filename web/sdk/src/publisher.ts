@@ -33,6 +33,8 @@ export interface PublisherEvents {
   // The stream is live on the server; `stream` is also available as publisher.stream.
   streamCreated: { stream: Stream };
   // The stream ended: unpublished, the session ended, or the screen share was stopped in the browser UI.
+  // Routed: reason `mediaFailed` when the router lost the media path (ICE consent expired, DTLS failed);
+  // the server has destroyed the stream for everyone, publish again to come back.
   streamDestroyed: { stream: Stream | null; reason: string };
   // A moderator muted this publisher's audio (docs/protocol.md 3.9).
   forceMuted: { stream: Stream };

@@ -554,6 +554,22 @@ export class Session extends Emitter<AllSessionEvents> {
       case 'streamPropertyChanged':
         this.#propertyChanged(String(m['streamId']), String(m['property']), m['oldValue'], m['newValue']);
         return;
+      case 'subscriptionFailed': {
+        // Routed: the router closed our subscription's transport on its own; the stream itself stays.
+        const streamId = String(m['streamId']);
+        const sub = this.#subscribers.get(streamId);
+        if (!sub) return;
+        this.#subscribers.delete(streamId);
+        const reason = String(m['reason'] ?? 'mediaFailed');
+        sub._destroy(
+          reason,
+          new UmbraError(
+            'MediaConnectionLostError',
+            `the media connection of the subscription to ${streamId} was lost (${reason}); subscribe again`,
+          ),
+        );
+        return;
+      }
       case 'subscriberAdded':
         this.#publishers.get(String(m['streamId']))?._addSubscriber(String(m['connectionId']));
         return;

@@ -19,8 +19,10 @@ export interface SubscriberEvents {
   // The first remote track arrived (media is flowing, or about to).
   connected: { stream: Stream };
   connectionStateChanged: { state: RTCPeerConnectionState };
-  // The subscription ended (unsubscribed, the stream was destroyed, the session ended).
-  destroyed: { stream: Stream; reason: string };
+  // The subscription ended (unsubscribed, the stream was destroyed, the session ended). Routed: reason
+  // `mediaFailed` with a MediaConnectionLostError when the router lost this subscription's media path
+  // (ICE consent expired, DTLS failed) while the stream lives on: subscribe again to resume.
+  destroyed: { stream: Stream; reason: string; error?: UmbraError };
   // DESIGN.md 4.10 (E2EE sessions only).
   encryptionSecretMismatch: { stream: Stream };
   encryptionSecretMatch: { stream: Stream };
@@ -186,12 +188,12 @@ export class Subscriber extends Emitter<SubscriberEvents> {
     );
   }
 
-  _destroy(reason: string): void {
+  _destroy(reason: string, error?: UmbraError): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#pc.close();
     for (const track of this.mediaStream.getTracks()) track.stop();
     this.element.srcObject = null;
-    this.emit('destroyed', { stream: this.stream, reason });
+    this.emit('destroyed', error ? { stream: this.stream, reason, error } : { stream: this.stream, reason });
   }
 }
