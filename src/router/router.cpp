@@ -55,6 +55,9 @@ Router::Router(const RouterOptions& options, const crypto::Certificate& certific
   for (auto& w : workers_) {
     w->set_on_transport_closed(
         [this](const std::string& id, const std::string& reason) { on_worker_transport_closed(id, reason); });
+    w->set_on_room_idle([this, worker = w.get()](const std::string& room_id) {
+      return on_worker_room_idle(worker, room_id);
+    });
     w->start();
   }
 }
@@ -99,16 +102,49 @@ void Router::fail(RouterCallback<T> done, std::string code, std::string message)
   complete(std::move(done), RouterOutcome<T>{std::nullopt, RouterError{std::move(code), std::move(message)}});
 }
 
-Worker* Router::worker_for_room(const std::string& room_id) {
+Router::Placement& Router::place_room(const std::string& room_id) {
   const auto it = room_workers_.find(room_id);
   if (it != room_workers_.end()) return it->second;
   Worker* best = workers_.front().get();
   for (const auto& w : workers_) {
     if (rooms_per_worker_[w.get()] < rooms_per_worker_[best]) best = w.get();
   }
-  room_workers_[room_id] = best;
   ++rooms_per_worker_[best];
-  return best;
+  return room_workers_[room_id] = Placement{best, 0};
+}
+
+bool Router::on_worker_room_idle(Worker* worker, const std::string& room_id) {
+  // On the worker's tick, the room empty there. Deciding and forgetting under the one mutex is
+  // what keeps a racing create_transport right: either it registered its transport first (the
+  // room is kept, and the transport's creation is queued behind this tick on this thread), or it
+  // comes after and places the room afresh (on this worker, its creation runs after the drop).
+  std::function<void(const std::string&, std::optional<bool>)> probe;
+  {
+    std::lock_guard lock(mutex_);
+    probe = room_drop_probe_;
+  }
+  if (probe) probe(room_id, std::nullopt);
+  bool forgotten = false;
+  bool drop = true;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = room_workers_.find(room_id);
+    // Placed elsewhere (or not at all): a leftover of an earlier placement, nothing to forget.
+    if (it != room_workers_.end() && it->second.worker == worker) {
+      const bool recording = std::any_of(recordings_.begin(), recordings_.end(),
+                                         [&](const auto& r) { return r.second.room_id == room_id; });
+      if (it->second.transports > 0 || recording) {
+        drop = false;
+      } else {
+        --rooms_per_worker_[worker];
+        room_workers_.erase(it);
+        e2ee_rooms_.erase(room_id);
+        forgotten = true;
+      }
+    }
+  }
+  if (probe) probe(room_id, forgotten);
+  return drop;
 }
 
 Worker* Router::worker_of(const std::map<std::string, Worker*>& map, const std::string& id) const {
@@ -121,7 +157,9 @@ void Router::create_transport(const TransportOptions& options, RouterCallback<Tr
   Worker* worker = nullptr;
   {
     std::lock_guard lock(mutex_);
-    worker = worker_for_room(options.room_id);
+    Placement& placement = place_room(options.room_id);
+    ++placement.transports;
+    worker = placement.worker;
     if (options.e2ee) e2ee_rooms_.insert(options.room_id);
     transport_workers_[id] = worker;
     transport_rooms_[id] = options.room_id;
@@ -232,6 +270,7 @@ void Router::consume(const std::string& transport_id, const ConsumeOptions& opti
     }
     record = p->second;
     consumer_workers_[id] = worker;
+    transport_consumers_[transport_id].push_back(id);
   }
   ConsumerInfo info;
   info.consumer_id = id;
@@ -254,8 +293,16 @@ void Router::consume(const std::string& transport_id, const ConsumeOptions& opti
     Room* room = worker->room_of_transport(transport_id);
     if (room == nullptr) return fail(std::move(done), "transport_not_found", "transport closed");
     auto added = room->add_consumer(transport_id, id, producer_id, params, paused, Clock::now());
-    if (!added) return fail(std::move(done), "consume_failed", added.error());
-    worker->note_consumer(id, room->id());
+    if (!added) {
+      {
+        std::lock_guard lock(mutex_);
+        consumer_workers_.erase(id);
+        if (const auto c = transport_consumers_.find(transport_id); c != transport_consumers_.end())
+          std::erase(c->second, id);
+      }
+      return fail(std::move(done), "consume_failed", added.error());
+    }
+    worker->note_consumer(id, room->id(), transport_id);
     complete(std::move(done), RouterOutcome<ConsumerInfo>{std::move(info), {}});
   });
 }
@@ -278,8 +325,7 @@ void Router::close_transport(const std::string& transport_id) {
   {
     std::lock_guard lock(mutex_);
     worker = worker_of(transport_workers_, transport_id);
-    transport_workers_.erase(transport_id);
-    transport_rooms_.erase(transport_id);
+    forget_transport_locked(transport_id);
   }
   if (worker == nullptr) return;
   worker->post([worker, transport_id] {
@@ -297,12 +343,26 @@ void Router::on_worker_transport_closed(const std::string& id, const std::string
   std::function<void(const std::string&, const std::string&)> handler;
   {
     std::lock_guard lock(mutex_);
-    transport_workers_.erase(id);
-    transport_rooms_.erase(id);
-    std::erase_if(producers_, [&](const auto& entry) { return entry.second.transport_id == id; });
+    forget_transport_locked(id);
     handler = on_transport_closed_;
   }
   if (handler) post_([handler, id, reason] { handler(id, reason); });
+}
+
+void Router::forget_transport_locked(const std::string& id) {
+  // Both close_transport and the worker's report of the closed transport come here: only the
+  // first finds anything, so the room's count falls once.
+  if (const auto r = transport_rooms_.find(id); r != transport_rooms_.end()) {
+    if (const auto p = room_workers_.find(r->second); p != room_workers_.end() && p->second.transports > 0)
+      --p->second.transports;
+    transport_rooms_.erase(r);
+  }
+  transport_workers_.erase(id);
+  std::erase_if(producers_, [&](const auto& entry) { return entry.second.transport_id == id; });
+  if (const auto c = transport_consumers_.find(id); c != transport_consumers_.end()) {
+    for (const auto& consumer_id : c->second) consumer_workers_.erase(consumer_id);
+    transport_consumers_.erase(c);
+  }
 }
 
 void Router::restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
@@ -340,7 +400,39 @@ RouterStats Router::stats() const {
     s.bytes_out += c.bytes_out;
     s.packets_lost += c.packets_lost;
   }
+  {
+    std::lock_guard lock(mutex_);
+    s.rooms = room_workers_.size();
+  }
+  s.recording_packets_dropped = recording_packets_dropped();
   return s;
+}
+
+Router::Bookkeeping Router::bookkeeping() const {
+  Bookkeeping b;
+  {
+    std::lock_guard lock(mutex_);
+    b.rooms = room_workers_.size();
+    for (const auto& w : workers_) {
+      const auto it = rooms_per_worker_.find(w.get());
+      b.rooms_per_worker.push_back(it == rooms_per_worker_.end() ? 0 : it->second);
+    }
+    b.transports = transport_workers_.size();
+    b.producers = producers_.size();
+    b.consumers = consumer_workers_.size();
+  }
+  for (const auto& w : workers_) {
+    const WorkerCounters& c = w->counters();
+    b.worker_rooms.push_back(c.rooms);
+    b.worker_transports += c.transport_ids;
+    b.worker_consumers += c.consumer_ids;
+  }
+  return b;
+}
+
+void Router::set_room_drop_probe(std::function<void(const std::string&, std::optional<bool>)> fn) {
+  std::lock_guard lock(mutex_);
+  room_drop_probe_ = std::move(fn);
 }
 
 Result<std::unique_ptr<MediaRouter>, std::string> make_media_router(const RouterOptions& options,
@@ -357,7 +449,7 @@ Result<std::unique_ptr<MediaRouter>, std::string> make_media_router(const Router
 
 std::uint64_t Router::recording_packets_dropped() const {
   std::lock_guard lock(mutex_);
-  std::uint64_t n = 0;
+  std::uint64_t n = recording_dropped_stopped_;
   for (const auto& [id, r] : recordings_) n += r.pipeline->packets_dropped();
   return n;
 }
@@ -388,7 +480,7 @@ void Router::start_recording(const RecordingOptions& options, RouterCallback<Rec
     if (e2ee_rooms_.count(options.room_id) != 0) {
       return fail(std::move(done), "e2ee_unsupported", std::string(archive::kE2eeUnsupportedMessage));
     }
-    worker = worker_for_room(options.room_id);
+    worker = place_room(options.room_id).worker;
     RecordingHooks hooks;
     hooks.request_key_frame = [worker, room_id = options.room_id](const std::string& producer_id) {
       worker->post([worker, room_id, producer_id] {
@@ -407,6 +499,9 @@ void Router::start_recording(const RecordingOptions& options, RouterCallback<Rec
         const auto it = recordings_.find(pipeline->archive_id());
         if (it != recordings_.end() && it->second.pipeline == pipeline) recordings_.erase(it);
       }
+      // The room was placed for this recording: have its worker hold it for a tick, so the
+      // worker's drop (if nothing else is in it) is what forgets the placement.
+      worker->post([worker, room_id = pipeline->options().room_id] { (void)worker->room(room_id); });
       return fail(std::move(done), "archive_storage_failed", started.error());
     }
     recording_->add(pipeline);
@@ -419,7 +514,10 @@ void Router::attach_recording(Worker* worker, std::shared_ptr<RecordingPipeline>
   // On the worker: the room (placed now if no transport made it yet) announces its producers to
   // the tap, which posts them to the recording thread; the report follows them there.
   worker->post([this, worker, pipeline = std::move(pipeline), done = std::move(done)]() mutable {
-    if (pipeline->open()) worker->room(pipeline->options().room_id).add_recording_tap(pipeline);
+    // The room is made even for a recording stopped meanwhile: its placement is forgotten only
+    // when the worker drops it.
+    Room& room = worker->room(pipeline->options().room_id);
+    if (pipeline->open()) room.add_recording_tap(pipeline);
     recording_->post([this, pipeline, done = std::move(done)]() mutable {
       complete(std::move(done), RouterOutcome<RecordingReport>{pipeline->report(), {}});
     });
@@ -432,6 +530,7 @@ void Router::stop_recording(const std::string& archive_id, const std::string& re
   if (!stop_reason)
     return fail(std::move(done), "invalid_stop_reason", "unknown stop reason \"" + reason + "\"");
   Recording recording;
+  std::uint64_t counted = 0;  // its drops already in recording_dropped_stopped_
   {
     std::lock_guard lock(mutex_);
     const auto it = recordings_.find(archive_id);
@@ -439,17 +538,24 @@ void Router::stop_recording(const std::string& archive_id, const std::string& re
       return fail(std::move(done), "archive_not_found", "no recording " + archive_id);
     recording = std::move(it->second);
     recordings_.erase(it);
+    counted = recording.pipeline->packets_dropped();
+    recording_dropped_stopped_ += counted;
   }
   recording.pipeline->close();
   // Off the room first (on its worker), so no packet can follow the stop into the recording thread.
   Worker* worker = recording.worker;
-  worker->post([this, worker, recording = std::move(recording), reason = *stop_reason,
+  worker->post([this, worker, recording = std::move(recording), reason = *stop_reason, counted,
                 done = std::move(done)]() mutable {
     if (Room* room = worker->find_room(recording.room_id))
       room->remove_recording_tap(recording.pipeline->archive_id());
     recording_->post(
-        [this, pipeline = std::move(recording.pipeline), reason, done = std::move(done)]() mutable {
+        [this, pipeline = std::move(recording.pipeline), reason, done = std::move(done), counted]() mutable {
           auto report = pipeline->stop(reason, Clock::now());
+          {
+            // A packet copied while close() was on its way may have been dropped since.
+            std::lock_guard lock(mutex_);
+            recording_dropped_stopped_ += pipeline->packets_dropped() - counted;
+          }
           recording_->remove(pipeline.get());
           complete(std::move(done), RouterOutcome<RecordingReport>{std::move(report), {}});
         });

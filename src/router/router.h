@@ -3,9 +3,12 @@
 // Thread-safe facade over the workers: each call is posted to the worker of the room it concerns
 // and its completion is handed to `post_to_control`, which runs it on the control-plane thread
 // (as the interface promises). Rooms are placed on the worker with the fewest rooms when their
-// first transport is created (or their first recording starts) and stay there. The facade keeps
-// only the id -> worker maps and the producers' RTP parameters (to describe consumers), under one
-// mutex never held on the packet path.
+// first transport is created (or their first recording starts) and stay there until that worker
+// drops the room (nothing left in it): the worker asks the facade first, from its tick, and the
+// facade forgets the placement in the same step unless a transport or recording for the room is
+// on its way (then the room is kept for the next tick). The facade keeps only the id -> worker
+// maps and the producers' RTP parameters (to describe consumers), under one mutex never held on
+// the packet path; ids are forgotten when their transport closes.
 //
 // Recording (docs/archiving.md): one recording thread per Router writes every archive's files
 // (RecordingThread). start_recording gives the room a RecordingPipeline as its tap; the room hands
@@ -18,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -72,8 +76,22 @@ class Router final : public server::MediaRouter {
   std::vector<std::uint16_t> ports() const;
   // CPU seconds used by each worker thread so far (benchmarks).
   std::vector<double> worker_cpu_seconds() const;
-  // Packets of running recordings dropped because the recording thread fell behind.
+  // Packets of recordings dropped because the recording thread fell behind, since start.
   std::uint64_t recording_packets_dropped() const;
+
+  // What the facade and the workers remember (tests check that nothing outlives its session). The
+  // workers' numbers are published on their tick, so they lag by up to one tick.
+  struct Bookkeeping {
+    std::size_t rooms = 0;                      // placed rooms
+    std::vector<std::size_t> rooms_per_worker;  // placement counts, by worker index
+    std::size_t transports = 0, producers = 0, consumers = 0;
+    std::vector<std::uint64_t> worker_rooms;                    // rooms each worker holds
+    std::uint64_t worker_transports = 0, worker_consumers = 0;  // ids the workers map
+  };
+  Bookkeeping bookkeeping() const;
+  // Tests: runs on the worker thread while it drops an empty room, before (forgotten unset) and
+  // after the facade decided, so a test can post a create_transport into exactly that window.
+  void set_room_drop_probe(std::function<void(const std::string& room_id, std::optional<bool> forgotten)> fn);
 
   // Beyond the MediaRouter interface (for the server to adopt):
   // A transport that closed on its own (consent expiry, DTLS failure or close_notify) is
@@ -91,8 +109,14 @@ class Router final : public server::MediaRouter {
     std::string kind;
     server::RtpParameters rtp;
   };
-  Worker* worker_for_room(const std::string& room_id);
+  struct Placement {
+    Worker* worker = nullptr;
+    std::size_t transports = 0;  // created or on the way, not yet closed
+  };
+  Placement& place_room(const std::string& room_id);
+  bool on_worker_room_idle(Worker* worker, const std::string& room_id);
   void on_worker_transport_closed(const std::string& id, const std::string& reason);
+  void forget_transport_locked(const std::string& id);
   Worker* worker_of(const std::map<std::string, Worker*>& map, const std::string& id) const;
   template <class T>
   void complete(server::RouterCallback<T> done, server::RouterOutcome<T> outcome);
@@ -115,15 +139,18 @@ class Router final : public server::MediaRouter {
   std::atomic<bool> closing_{false};  // ~Router: no more reports to the control plane
 
   mutable std::mutex mutex_;
-  std::map<std::string, Worker*> room_workers_;
+  std::map<std::string, Placement> room_workers_;
   std::map<Worker*, std::size_t> rooms_per_worker_;
   std::map<std::string, Worker*> transport_workers_;
   std::map<std::string, std::string> transport_rooms_;
   std::map<std::string, Worker*> consumer_workers_;
+  std::map<std::string, std::vector<std::string>> transport_consumers_;
   std::map<std::string, ProducerRecord> producers_;
   std::function<void(const std::string&, const std::string&)> on_transport_closed_;
   std::set<std::string> e2ee_rooms_;
   std::map<std::string, Recording> recordings_;  // by archive id, until stop_recording
+  std::uint64_t recording_dropped_stopped_ = 0;  // drops of recordings no longer in recordings_
+  std::function<void(const std::string&, std::optional<bool>)> room_drop_probe_;
   std::function<void(const server::RecordingReport&)> on_recording_update_;
 };
 

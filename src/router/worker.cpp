@@ -92,7 +92,9 @@ void Worker::tick() {
   const TimePoint now = Clock::now();
   for (auto it = rooms_.begin(); it != rooms_.end();) {
     it->second->handle_timeout(now);
-    it = it->second->empty() ? rooms_.erase(it) : std::next(it);
+    // The facade is asked first: a transport for this room may be on its way to this thread.
+    const bool drop = it->second->empty() && (!on_room_idle_ || on_room_idle_(it->first));
+    it = drop ? rooms_.erase(it) : std::next(it);
   }
   publish_counters();
   timer_.expires_after(kTick);
@@ -127,6 +129,9 @@ void Worker::publish_counters() {
   counters_.packets_lost = sum.packets_lost;
   counters_.datagrams_malformed = sum.dropped_malformed;
   counters_.datagrams_unroutable = mux_.unroutable();
+  counters_.rooms = rooms_.size();
+  counters_.transport_ids = transport_rooms_.size();
+  counters_.consumer_ids = consumer_rooms_.size();
 }
 
 Room& Worker::room(const std::string& room_id) {
@@ -136,6 +141,11 @@ Room& Worker::room(const std::string& room_id) {
     slot->set_on_transport_removed([this](const WebRtcTransport& t, const std::string& reason) {
       mux_.remove(t);
       transport_rooms_.erase(t.id());
+      // The room has removed the transport's consumers already; forget their ids too.
+      if (const auto c = transport_consumers_.find(t.id()); c != transport_consumers_.end()) {
+        for (const auto& consumer_id : c->second) consumer_rooms_.erase(consumer_id);
+        transport_consumers_.erase(c);
+      }
       if (on_transport_closed_) on_transport_closed_(t.id(), reason);
     });
   }

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "router/room.h"
 #include "router/udp_mux.h"
@@ -42,6 +43,10 @@ struct WorkerCounters {
   std::atomic<std::uint64_t> packets_lost{0};
   std::atomic<std::uint64_t> datagrams_unroutable{0};
   std::atomic<std::uint64_t> datagrams_malformed{0};
+  // Bookkeeping (tests check that nothing outlives its session).
+  std::atomic<std::uint64_t> rooms{0};
+  std::atomic<std::uint64_t> transport_ids{0};
+  std::atomic<std::uint64_t> consumer_ids{0};
 };
 
 class Worker {
@@ -77,8 +82,14 @@ class Worker {
   void set_on_transport_closed(std::function<void(const std::string&, const std::string&)> fn) {
     on_transport_closed_ = std::move(fn);
   }
-  void note_consumer(const std::string& consumer_id, const std::string& room_id) {
+  // Asked on the worker thread (in the tick) before an empty room (Room::empty()) is dropped;
+  // false keeps it for another tick. Without a handler, empty rooms are dropped.
+  void set_on_room_idle(std::function<bool(const std::string& room_id)> fn) { on_room_idle_ = std::move(fn); }
+  // A consumer added to a room, remembered for room_of_consumer until its transport closes.
+  void note_consumer(const std::string& consumer_id, const std::string& room_id,
+                     const std::string& transport_id) {
     consumer_rooms_[consumer_id] = room_id;
+    transport_consumers_[transport_id].push_back(consumer_id);
   }
 
  private:
@@ -100,11 +111,13 @@ class Worker {
   std::map<std::string, std::unique_ptr<Room>> rooms_;
   std::map<std::string, std::string> transport_rooms_;
   std::map<std::string, std::string> consumer_rooms_;
+  std::map<std::string, std::vector<std::string>> transport_consumers_;
   std::array<std::uint8_t, 65536> buffer_{};
   boost::asio::ip::udp::endpoint sender_;
   std::uint64_t send_errors_ = 0;
   WorkerCounters counters_;
   std::function<void(const std::string&, const std::string&)> on_transport_closed_;
+  std::function<bool(const std::string&)> on_room_idle_;
 };
 
 }  // namespace umbra::router
