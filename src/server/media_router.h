@@ -121,6 +121,8 @@ struct RouterStats {
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
   std::uint64_t packets_lost = 0;
+  std::uint64_t rooms = 0;                      // rooms (sessions) placed on the router's workers now
+  std::uint64_t recording_packets_dropped = 0;  // since start: the recording thread fell behind
 };
 
 // Recording (issue 6, docs/archiving.md). The router holds the decrypted RTP, so it writes the files:

@@ -456,6 +456,7 @@ HttpResponse RestApi::metrics() {
   metric("umbra_archives_running", "gauge", "Archives started or stopping.", archives_.running_count());
   metric("umbra_router_available", "gauge", "1 if this process has a media router.",
          router_.available() ? 1 : 0);
+  metric("umbra_router_rooms", "gauge", "Rooms (routed sessions) placed on the router's workers.", r.rooms);
   metric("umbra_router_transports", "gauge", "Router transports.", r.transports);
   metric("umbra_router_producers", "gauge", "Router producers.", r.producers);
   metric("umbra_router_consumers", "gauge", "Router consumers.", r.consumers);
@@ -465,6 +466,9 @@ HttpResponse RestApi::metrics() {
   metric("umbra_router_bytes_in_total", "counter", "Bytes received by the router.", r.bytes_in);
   metric("umbra_router_bytes_out_total", "counter", "Bytes sent by the router.", r.bytes_out);
   metric("umbra_router_packets_lost_total", "counter", "Packets lost towards the router.", r.packets_lost);
+  metric("umbra_router_recording_packets_dropped_total", "counter",
+         "Media packets left out of recordings because the recording thread fell behind.",
+         r.recording_packets_dropped);
   out << "# HELP umbra_http_responses_total HTTP responses by status.\n# TYPE umbra_http_responses_total "
          "counter\n";
   for (const auto& [status, count] : responses_by_status_) {

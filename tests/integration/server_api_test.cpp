@@ -153,6 +153,11 @@ TEST(ServerApi, MetricsArePrometheusText) {
   EXPECT_TRUE(r.content_type.starts_with("text/plain"));
   EXPECT_NE(r.body.find("# TYPE umbra_sessions_stored gauge\numbra_sessions_stored 1\n"), std::string::npos);
   EXPECT_NE(r.body.find("umbra_router_packets_in_total"), std::string::npos);
+  // Without a media router: no rooms, nothing dropped, but the series exist for dashboards.
+  EXPECT_NE(r.body.find("# TYPE umbra_router_rooms gauge\numbra_router_rooms 0\n"), std::string::npos);
+  EXPECT_NE(r.body.find("# TYPE umbra_router_recording_packets_dropped_total counter\n"
+                        "umbra_router_recording_packets_dropped_total 0\n"),
+            std::string::npos);
 }
 
 TEST(ServerApi, RestartKeepsSessions) {
