@@ -3,7 +3,11 @@
 // answer; leaving closes everything. (Media itself is covered by the browser tests.)
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "client/udp_peer.h"
 #include "crypto/certificate.h"
 #include "router/router.h"
 #include "rtc/sdp/parser.h"
@@ -113,6 +117,96 @@ TEST_F(ServerRouted, GarbageOfferIsABadRequestNotACrash) {
   const auto answerless =
       publisher.request({{"type", "subscribeAnswer"}, {"streamId", "str_x"}, {"sdp", "v=0"}});
   EXPECT_EQ(answerless["code"], "not_found");
+}
+
+// A native peer (src/client) on its own io_context thread, as a browser would be on its own machine.
+class NativePeer {
+ public:
+  NativePeer() : peer_(io_, std::make_shared<const rtc::dtls::DtlsContext>(certificate_)) {}
+  ~NativePeer() {
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  NativePeer(const NativePeer&) = delete;
+  NativePeer& operator=(const NativePeer&) = delete;
+
+  const rtc::ice::Credentials& ice() { return peer_.transport().ice_credentials(); }
+  // ICE towards the router's answer, then DTLS (we are the client), driven on the peer's thread.
+  Result<void, std::string> start(const rtc::sdp::SessionDescription& answer) {
+    const auto& media = answer.media.at(0);
+    if (media.candidates.empty()) return err(std::string("the answer has no candidate"));
+    // "foundation component transport priority ip port typ host"
+    std::istringstream fields(media.candidates.front());
+    std::string foundation, component, transport, priority, ip;
+    unsigned port = 0;
+    fields >> foundation >> component >> transport >> priority >> ip >> port;
+    const auto fingerprint = answer.fingerprint_for(media);
+    if (ip != "127.0.0.1" || port == 0 || !fingerprint)
+      return err("unexpected answer: " + media.candidates.front());
+    client::RemoteTransport remote;
+    remote.address = rtc::stun::Address::ipv4({127, 0, 0, 1}, static_cast<std::uint16_t>(port));
+    remote.ice = {answer.ice_ufrag_for(media), answer.ice_pwd_for(media)};
+    remote.fingerprint_algorithm = fingerprint->algorithm;
+    remote.fingerprint = fingerprint->value;
+    auto started = peer_.start(remote);
+    if (!started) return started;
+    thread_ = std::thread([this] { io_.run(); });
+    return {};
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ =
+      boost::asio::make_work_guard(io_);
+  crypto::Certificate certificate_ = crypto::Certificate::generate("native-peer");
+  client::UdpPeer peer_;
+  std::thread thread_;
+};
+
+// The offer of a browser whose ICE credentials are the native peer's but whose DTLS fingerprint is
+// not its certificate's (the Chromium fixture's): ICE succeeds, the router then refuses the DTLS
+// handshake (RFC 8122 section 5) and closes the transport on its own.
+std::string offer_with_ice(const rtc::ice::Credentials& ice) {
+  std::istringstream in(rtc_fixture("chromium156_sendrecv_offer.sdp"));
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("a=ice-ufrag:")) line = "a=ice-ufrag:" + ice.ufrag + "\r";
+    if (line.starts_with("a=ice-pwd:")) line = "a=ice-pwd:" + ice.pwd + "\r";
+    out += line + "\n";
+  }
+  return out;
+}
+
+TEST_F(ServerRouted, StreamWhoseMediaPathTheRouterClosesIsDestroyedWithMediaFailed) {
+  const std::string session_id = server_.create_session("routed");
+  WsClient publisher(server_.port());
+  ASSERT_EQ(publisher.join(client_token(session_id, Role::kPublisher))["type"], "joined");
+  WsClient watcher(server_.port());
+  ASSERT_EQ(watcher.join(client_token(session_id, Role::kSubscriber))["type"], "joined");
+
+  NativePeer peer;
+  const auto published = publisher.request(
+      {{"type", "publish"}, {"stream", {{"name", "cam"}}}, {"sdp", offer_with_ice(peer.ice())}});
+  ASSERT_EQ(published["type"], "response") << published.dump();
+  const std::string stream_id = published["streamId"];
+  ASSERT_TRUE(watcher.read_until("streamCreated").has_value());
+  ASSERT_EQ(server_.call_json("GET", "/v1/sessions/" + session_id + "/streams")["streams"].size(), 1u);
+  const auto answer = rtc::sdp::parse(published["sdp"].get<std::string>());
+  ASSERT_TRUE(answer.ok());
+  const auto started = peer.start(*answer);
+  ASSERT_TRUE(started.ok()) << started.error();
+
+  // No timing: the router's closure reaches everyone as an event (read() gives up only after 10 s).
+  for (WsClient* client : {&watcher, &publisher}) {
+    const auto destroyed = client->read_until("streamDestroyed");
+    ASSERT_TRUE(destroyed.has_value());
+    EXPECT_EQ((*destroyed)["streamId"], stream_id);
+    EXPECT_EQ((*destroyed)["reason"], "mediaFailed");
+  }
+  EXPECT_TRUE(server_.call_json("GET", "/v1/sessions/" + session_id + "/streams")["streams"].empty());
+  // Both stay connected.
+  EXPECT_EQ(publisher.request({{"type", "ping"}})["type"], "pong");
+  EXPECT_EQ(watcher.request({{"type", "ping"}})["type"], "pong");
 }
 
 }  // namespace
