@@ -5,10 +5,14 @@
 // created and closed, producers and consumers added without DTLS (the rooms only need the ids).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -262,6 +266,36 @@ TEST_F(RouterDropRace, ATransportCreatedJustAfterTheRoomWasForgottenGetsAFreshRo
   router->close_transport(second.transport_id);
   router->close_transport(third.transport_id);
   router->close_transport(busy.transport_id);
+  EXPECT_TRUE(settled_at(0));
+}
+
+TEST_F(RouterPlacement, ARecordingHoldsItsRoomUntilItStops) {
+  const auto root =
+      std::filesystem::temp_directory_path() / ("umbra-placement-" + std::to_string(::getpid()));
+  std::optional<server::RouterOutcome<server::RecordingReport>> started;
+  router->start_recording({"rec-room", "arc_1", root.string(), true, true},
+                          [&](auto outcome) { started = std::move(outcome); });
+  ASSERT_TRUE(run_until([&] { return started.has_value(); }));
+  ASSERT_TRUE(started->value) << started->error.message;
+  // No transport yet: the recording alone keeps the room placed (a publisher may still join).
+  EXPECT_TRUE(settled_at(1));
+  const auto t = create("rec-room");
+  router->close_transport(t.transport_id);
+  EXPECT_TRUE(settled_at(1));
+
+  std::optional<server::RouterOutcome<server::RecordingReport>> stopped;
+  router->stop_recording("arc_1", "requested", [&](auto outcome) { stopped = std::move(outcome); });
+  ASSERT_TRUE(run_until([&] { return stopped.has_value(); }));
+  EXPECT_TRUE(settled_at(0));
+  std::filesystem::remove_all(root);
+}
+
+TEST_F(RouterPlacement, ARecordingThatCannotStartLeavesNoRoomBehind) {
+  std::optional<server::RouterOutcome<server::RecordingReport>> started;
+  router->start_recording({"rec-room", "arc_1", "/dev/null/umbra", true, true},
+                          [&](auto outcome) { started = std::move(outcome); });
+  ASSERT_TRUE(run_until([&] { return started.has_value(); }));
+  EXPECT_EQ(started->error.code, "archive_storage_failed");
   EXPECT_TRUE(settled_at(0));
 }
 
