@@ -296,8 +296,13 @@ export class Session extends Emitter<AllSessionEvents> {
       return;
     }
     this.#publishers.delete(stream.streamId);
-    publisher._destroy('unpublished');
-    if (this.isConnected) await this.#request('unpublish', { streamId: stream.streamId });
+    // The server hears of it before the peer connection closes: in routed sessions the router reports a
+    // closed transport on its own, and a close that won the race would read as `mediaFailed`.
+    try {
+      if (this.isConnected) await this.#request('unpublish', { streamId: stream.streamId });
+    } finally {
+      publisher._destroy('unpublished');
+    }
   }
 
   async subscribe(stream: Stream | string, options: SubscribeOptions = {}): Promise<Subscriber> {
@@ -343,8 +348,13 @@ export class Session extends Emitter<AllSessionEvents> {
     const id = subscriber.stream.streamId;
     const known = this.#subscribers.get(id) === subscriber;
     if (known) this.#subscribers.delete(id);
-    subscriber._destroy('unsubscribed');
-    if (known && this.isConnected && this.#streams.has(id)) await this.#request('unsubscribe', { streamId: id });
+    // Request first, then close (see unpublish): else the router's report of the closed transport may
+    // reach the server first and the unsubscribe find nothing.
+    try {
+      if (known && this.isConnected && this.#streams.has(id)) await this.#request('unsubscribe', { streamId: id });
+    } finally {
+      subscriber._destroy('unsubscribed');
+    }
   }
 
   // --- signals and moderation ----------------------------------------------------------------------
