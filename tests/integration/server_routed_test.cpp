@@ -84,6 +84,7 @@ TEST_F(ServerRouted, PublishAndSubscribeNegotiateWithTheRouter) {
 
   const auto metrics = server_.call("GET", "/metrics", "", "");
   EXPECT_NE(metrics.body.find("umbra_router_available 1"), std::string::npos);
+  EXPECT_NE(metrics.body.find("\numbra_router_rooms 1\n"), std::string::npos) << "one session, one room";
 
   publisher.request({{"type", "leave"}});
   const auto destroyed = subscriber.read_until("streamDestroyed");
