@@ -37,6 +37,7 @@ const ui = {
   recName: $('rec-name'),
   recElapsed: $('rec-elapsed'),
   leave: $('leave-button'),
+  republish: $('republish-button'),
   tileTemplate: $('tile-template'),
   e2eeToggle: $('e2ee-toggle'),
   e2eeToggleHint: $('e2ee-toggle-hint'),
@@ -74,6 +75,17 @@ const call = {
   recordTimer: null,
   // False while connect() replays the room's state (a recording already running when we join).
   joined: false,
+  // Routed rooms: what the camera was published with, to publish it again the same way when the router
+  // loses its media path (streamDestroyed mediaFailed).
+  cameraOptions: null,
+  // The camera's automatic republish: losses in a row (reset once a republished stream stayed up), and
+  // whether a republish is running.
+  cameraRecovery: { losses: 0, upSince: 0, busy: false },
+  // streamId → { losses, upSince, busy } for subscriptions whose media path the router lost.
+  subscriptionRecovery: new Map(),
+  // What happened to lost media paths, for the browser test and the console:
+  // { kind: 'camera' | 'subscription', streamId, state: 'lost' | 'restored' | 'gaveUp' | 'gone' }.
+  recoveryLog: [],
 };
 
 // Exposed for the browser test and for poking around in the console.
@@ -180,9 +192,11 @@ function renderE2eeJoin() {
   ui.secretField.hidden = !ui.e2eeToggle.checked;
 }
 
-function setStatus(text) {
+// `error`: the red variant, for something the person may have to act on (see the Retry button).
+function setStatus(text, { error = false } = {}) {
   ui.status.textContent = text ?? '';
   ui.status.hidden = !text;
+  ui.status.classList.toggle('error', Boolean(text) && error);
 }
 
 function showJoinError(text) {
@@ -230,6 +244,12 @@ function updateTile(key, { hasAudio, hasVideo }) {
     tile.querySelector('.mic-off').toggleAttribute('hidden', hasAudio || tile.classList.contains('screen'));
   }
   if (hasVideo !== undefined) tile.classList.toggle('video-off', !hasVideo);
+}
+
+// Swaps the <video> of a tile in place (a new subscription or a republished camera): the tile keeps its
+// place in the grid, its name, its E2EE lock.
+function replaceTileVideo(key, element) {
+  call.tiles.get(key)?.querySelector('.video-wrap').replaceChildren(element);
 }
 
 function removeTile(key) {
@@ -527,7 +547,11 @@ async function toggleScreen() {
     call.screen = p;
     addTile('self-screen', { name: call.displayName, element: p.element, self: true, screen: true, hasVideo: true });
     // The browser's own "Stop sharing" button ends the stream too.
-    p.on('streamDestroyed', () => {
+    p.on('streamDestroyed', ({ reason }) => {
+      // A screen share is not republished on its own: the browser asks the person to pick a screen again.
+      if (call.screen === p && reason === 'mediaFailed') {
+        addChat({ system: true, text: 'Your screen share was lost: share it again to continue' });
+      }
       if (call.screen === p) call.screen = null;
       removeTile('self-screen');
       renderControls();
@@ -536,6 +560,237 @@ async function toggleScreen() {
     if (err.name !== 'MediaAccessDeniedError') setStatus(friendlyError(err));
   }
   renderControls();
+}
+
+// ---------- lost media paths (routed rooms: mediaFailed) ----------
+
+// The router closes a transport on its own when the browser's media path dies (ICE consent expired,
+// DTLS failed or closed; docs/protocol.md 3.5/3.6). The server then destroys our own stream (Publisher
+// streamDestroyed with reason mediaFailed) or ends one subscription while the stream lives on (Subscriber
+// destroyed with a MediaConnectionLostError). The demo comes back on its own, a bounded number of times
+// with growing pauses, then says so and offers Retry: a path that keeps dying must not loop forever.
+const kMaxAttempts = 3;
+const kBackoffMs = [500, 2000, 5000]; // before attempts 1, 2 and 3
+// A republished stream or a new subscription that stays up this long counts as recovered: a later loss
+// starts a fresh round instead of continuing the count.
+const kStableMs = 60_000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function logRecovery(kind, streamId, state) {
+  call.recoveryLog.push({ kind, streamId, state, at: Date.now() });
+}
+
+// Counts a loss: the first of a round unless the previous recovery did not last.
+function countLoss(recovery) {
+  recovery.losses = Date.now() - recovery.upSince > kStableMs ? 1 : recovery.losses + 1;
+  return recovery.losses;
+}
+
+// The overlay on one tile: 'reconnecting' (spinner), 'failed' (what happened and Retry) or null (none).
+function renderReconnecting(key, state, { title = '', detail = '', onRetry = null } = {}) {
+  const tile = call.tiles.get(key);
+  if (!tile) return;
+  const overlay = tile.querySelector('.reconnecting');
+  overlay.hidden = state === null;
+  overlay.classList.toggle('failed', state === 'failed');
+  const retry = overlay.querySelector('.reconnect-retry');
+  retry.hidden = state !== 'failed' || onRetry === null;
+  retry.onclick = onRetry;
+  if (state === null) return;
+  overlay.querySelector('.reconnecting-title').textContent = title;
+  overlay.querySelector('.reconnecting-detail').textContent = detail;
+}
+
+// What the camera was published with: the name, the devices actually opened (so a republish uses the
+// same camera and microphone, not whatever is the default by then). Mute states are read at the loss.
+function rememberCameraOptions(publisher, name) {
+  const deviceOf = (track) => track?.getSettings?.().deviceId || undefined;
+  call.cameraOptions = {
+    name,
+    audioDeviceId: deviceOf(publisher.mediaStream.getAudioTracks()[0]),
+    videoDeviceId: deviceOf(publisher.mediaStream.getVideoTracks()[0]),
+  };
+}
+
+// Publishes the camera and shows it in the own tile (in place when the tile is there already). In an
+// end-to-end encrypted room the session seals it with the room's current secret, as the first time.
+async function publishCamera(options) {
+  const publisher = await call.session.publish(options);
+  call.camera = publisher;
+  rememberCameraOptions(publisher, options.name);
+  publisher.on('streamDestroyed', ({ reason }) => onCameraDestroyed(publisher, reason));
+  const shown = { hasAudio: publisher.isPublishingAudio, hasVideo: publisher.isPublishingVideo };
+  if (call.tiles.has('self-camera')) {
+    replaceTileVideo('self-camera', publisher.element);
+    renderReconnecting('self-camera', null);
+    updateTile('self-camera', shown);
+  } else {
+    addTile('self-camera', { name: call.displayName, element: publisher.element, self: true, ...shown });
+  }
+  return publisher;
+}
+
+function onCameraDestroyed(publisher, reason) {
+  // Ours to handle only if this is still the camera (not unpublished by us, not replaced) and the router
+  // lost it; other reasons (the session ended, a moderator) have their own handling.
+  if (call.camera !== publisher || reason !== 'mediaFailed') return;
+  call.camera = null;
+  renderControls();
+  const settings = {
+    ...call.cameraOptions,
+    publishAudio: publisher.isPublishingAudio,
+    publishVideo: publisher.isPublishingVideo,
+  };
+  logRecovery('camera', publisher.stream?.streamId ?? null, 'lost');
+  addChat({ system: true, text: 'Your camera stream was lost — republishing…' });
+  if (countLoss(call.cameraRecovery) > kMaxAttempts) {
+    cameraGaveUp(settings, null);
+    return;
+  }
+  republishCamera(settings);
+}
+
+async function republishCamera(settings) {
+  const session = call.session;
+  const recovery = call.cameraRecovery;
+  if (!session || recovery.busy) return;
+  recovery.busy = true;
+  ui.republish.hidden = true;
+  setStatus('Your camera stream was lost — republishing…');
+  renderReconnecting('self-camera', 'reconnecting', {
+    title: 'Reconnecting your camera…',
+    detail: 'The video connection was lost.',
+  });
+  let options = settings;
+  let lastError = null;
+  try {
+    for (let attempt = 0; attempt < kMaxAttempts; attempt++) {
+      await sleep(kBackoffMs[attempt]);
+      // Left the room meanwhile, or the camera is back some other way.
+      if (call.session !== session || call.camera) return;
+      try {
+        const publisher = await publishCamera(options);
+        recovery.upSince = Date.now();
+        setStatus('');
+        addChat({ system: true, text: 'Your camera is back' });
+        logRecovery('camera', publisher.stream?.streamId ?? null, 'restored');
+        renderControls();
+        return;
+      } catch (err) {
+        lastError = err;
+        if (call.session !== session) return;
+        // The device is gone (unplugged): the default one is better than nothing.
+        if (err?.name === 'MediaDeviceNotFoundError') options = { ...options, audioDeviceId: undefined, videoDeviceId: undefined };
+        // Asking again will not change these answers.
+        if (err?.name === 'MediaAccessDeniedError' || err?.name === 'PermissionDeniedError') break;
+      }
+    }
+    cameraGaveUp(settings, lastError);
+  } finally {
+    recovery.busy = false;
+  }
+}
+
+function cameraGaveUp(settings, err) {
+  const why = err ? friendlyError(err) : 'it was lost again each time it came back';
+  const retry = () => {
+    call.cameraRecovery.losses = 0;
+    republishCamera(settings);
+  };
+  setStatus(`Your camera is not shared: ${why}`, { error: true });
+  ui.republish.hidden = false;
+  ui.republish.onclick = retry;
+  renderReconnecting('self-camera', 'failed', { title: 'Your camera is not shared', detail: why, onRetry: retry });
+  addChat({ system: true, text: `Your camera could not be republished: ${why}` });
+  logRecovery('camera', null, 'gaveUp');
+}
+
+function subscriptionRecovery(streamId) {
+  let recovery = call.subscriptionRecovery.get(streamId);
+  if (!recovery) {
+    recovery = { losses: 0, upSince: Date.now(), busy: false };
+    call.subscriptionRecovery.set(streamId, recovery);
+  }
+  return recovery;
+}
+
+function tileNameOf(stream) {
+  return stream.videoType === 'screen' ? displayNameOf(stream.connection) : stream.name || displayNameOf(stream.connection);
+}
+
+// A subscription's media path died while the stream lives on: subscribe again behind an overlay.
+function watchSubscription(stream, subscriber) {
+  subscriber.on('destroyed', ({ error }) => {
+    if (error?.name !== 'MediaConnectionLostError' || !call.tiles.has(stream.streamId)) return;
+    logRecovery('subscription', stream.streamId, 'lost');
+    if (countLoss(subscriptionRecovery(stream.streamId)) > kMaxAttempts) {
+      subscriptionGaveUp(stream, null);
+      return;
+    }
+    resubscribe(stream);
+  });
+}
+
+async function resubscribe(stream) {
+  const id = stream.streamId;
+  const session = call.session;
+  const recovery = subscriptionRecovery(id);
+  if (!session || recovery.busy) return;
+  recovery.busy = true;
+  renderReconnecting(id, 'reconnecting', {
+    title: `Reconnecting to ${tileNameOf(stream)}…`,
+    detail: 'The video connection was lost.',
+  });
+  let lastError = null;
+  try {
+    for (let attempt = 0; attempt < kMaxAttempts; attempt++) {
+      await sleep(kBackoffMs[attempt]);
+      // Left the room, or the tile went with its stream (streamDestroyed).
+      if (call.session !== session || !call.tiles.has(id)) return;
+      const live = session.getStream(id);
+      if (!live) {
+        removeTile(id);
+        logRecovery('subscription', id, 'gone');
+        return;
+      }
+      try {
+        const subscriber = await session.subscribe(live);
+        if (call.session !== session || !call.tiles.has(id)) {
+          await session.unsubscribe(subscriber).catch(() => {});
+          return;
+        }
+        replaceTileVideo(id, subscriber.element);
+        watchSubscription(live, subscriber);
+        recovery.upSince = Date.now();
+        renderReconnecting(id, null);
+        updateTile(id, { hasAudio: live.hasAudio, hasVideo: live.hasVideo });
+        logRecovery('subscription', id, 'restored');
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    subscriptionGaveUp(stream, lastError);
+  } finally {
+    recovery.busy = false;
+  }
+}
+
+function subscriptionGaveUp(stream, err) {
+  const id = stream.streamId;
+  const name = tileNameOf(stream);
+  const why = err ? friendlyError(err) : 'the connection kept dropping';
+  renderReconnecting(id, 'failed', {
+    title: `Cannot show ${name}`,
+    detail: why,
+    onRetry: () => {
+      subscriptionRecovery(id).losses = 0;
+      resubscribe(stream);
+    },
+  });
+  addChat({ system: true, text: `Could not reconnect to ${name}: ${why}` });
+  logRecovery('subscription', id, 'gaveUp');
 }
 
 // ---------- joining and leaving ----------
@@ -570,7 +825,12 @@ async function requestRoom(room, displayName, mediaMode, e2ee) {
 
 function wireSession(session) {
   session.on('streamCreated', ({ stream }) => subscribeTo(stream));
-  session.on('streamDestroyed', ({ stream }) => removeTile(stream.streamId));
+  session.on('streamDestroyed', ({ stream, reason }) => {
+    call.subscriptionRecovery.delete(stream.streamId);
+    removeTile(stream.streamId);
+    // Routed: the router lost that person's media path; their demo publishes again on its own.
+    if (reason === 'mediaFailed') addChat({ system: true, text: `${tileNameOf(stream)}'s video connection was lost` });
+  });
   session.on('streamPropertyChanged', ({ stream }) =>
     updateTile(stream.streamId, { hasAudio: stream.hasAudio, hasVideo: stream.hasVideo }),
   );
@@ -610,14 +870,14 @@ function wireSession(session) {
 async function subscribeTo(stream) {
   try {
     const sub = await call.session.subscribe(stream);
-    const name = stream.name || displayNameOf(stream.connection);
     addTile(stream.streamId, {
-      name: stream.videoType === 'screen' ? displayNameOf(stream.connection) : name,
+      name: tileNameOf(stream),
       element: sub.element,
       screen: stream.videoType === 'screen',
       hasAudio: stream.hasAudio,
       hasVideo: stream.hasVideo,
     });
+    watchSubscription(stream, sub);
   } catch (err) {
     addChat({ system: true, text: `Could not show ${displayNameOf(stream.connection)}: ${friendlyError(err)}` });
   }
@@ -678,17 +938,11 @@ async function join(event) {
 
     if (session.connection.role !== 'subscriber') {
       try {
-        call.camera = await session.publish({
+        call.cameraRecovery = { losses: 0, upSince: Date.now(), busy: false };
+        await publishCamera({
           name: displayName,
           publishAudio: !ui.startMuted.checked,
           publishVideo: !ui.startCameraOff.checked,
-        });
-        addTile('self-camera', {
-          name: displayName,
-          element: call.camera.element,
-          self: true,
-          hasAudio: call.camera.isPublishingAudio,
-          hasVideo: call.camera.isPublishingVideo,
         });
       } catch (err) {
         addChat({ system: true, text: `Your camera is not shared: ${friendlyError(err)}` });
@@ -716,6 +970,9 @@ function resetToJoin() {
   call.session = null;
   call.camera = null;
   call.screen = null;
+  call.cameraOptions = null;
+  call.subscriptionRecovery.clear();
+  ui.republish.hidden = true;
   call.recordBusy = false;
   renderRecording();
   setStatus('');
