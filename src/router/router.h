@@ -93,12 +93,13 @@ class Router final : public server::MediaRouter {
   // after the facade decided, so a test can post a create_transport into exactly that window.
   void set_room_drop_probe(std::function<void(const std::string& room_id, std::optional<bool> forgotten)> fn);
 
-  // Beyond the MediaRouter interface (for the server to adopt):
   // A transport that closed on its own (consent expiry, DTLS failure or close_notify) is
   // reported here, on the control-plane thread (so is one closed by close_transport()).
   void set_on_transport_closed(
       std::function<void(const std::string& transport_id, const std::string& reason)> fn) override;
-  // ICE restart: the answer carries the new ufrag/pwd in TransportInfo (candidates unchanged).
+  // Beyond the MediaRouter interface (not used by the server yet: routed sessions have no ICE
+  // restart in the SDK). ICE restart: the answer carries the new ufrag/pwd in TransportInfo (candidates
+  // unchanged).
   void restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
                    server::RouterCallback<server::TransportInfo> done);
 

@@ -54,6 +54,16 @@ std::size_t ArchiveService::recover() {
   return n;
 }
 
+std::size_t ArchiveService::stop_all_for_shutdown() {
+  std::vector<std::string> running;
+  for (const auto& [session, archive_id] : running_by_session_) running.push_back(archive_id);
+  std::size_t n = 0;
+  for (const auto& id : running) {
+    if (stop(id, archive::stop_reason_name(archive::StopReason::kInterrupted))) ++n;
+  }
+  return n;
+}
+
 std::size_t ArchiveService::shutdown() {
   running_by_session_.clear();
   return recover();

@@ -68,8 +68,12 @@ class ArchiveService {
   // Start-up: records still running belong to a process that is gone; they become failed,
   // "interrupted". Returns how many.
   std::size_t recover();
-  // Graceful stop: the same for the archives running now (the router's destructor finishes their
-  // files, but its last reports will not reach this process).
+  // Graceful stop, first step: asks the router to stop every running archive with reason
+  // "interrupted", so their files are finished and their final reports (durations) reach the
+  // records while the control-plane loop still runs. Returns how many were asked.
+  std::size_t stop_all_for_shutdown();
+  // Graceful stop, last step: archives whose final report did not arrive in time are marked failed,
+  // "interrupted", like recover() (the router's destructor still finishes their files).
   std::size_t shutdown();
 
   Result<ArchiveRecord, ArchiveError> start(const ArchiveStartRequest& request);

@@ -27,6 +27,9 @@ std::int64_t wall_clock_ms() {
       .count();
 }
 
+// How long a graceful stop waits for running archives to finish their files.
+constexpr auto kArchiveStopGrace = std::chrono::seconds(5);
+
 }  // namespace
 
 struct Server::Impl {
@@ -52,9 +55,19 @@ Server::~Server() {
     impl_->http.reset();
     impl_->io.restart();
     impl_->io.poll();
-    // The router's destructor finishes the files, but its last reports will not be handled: the
-    // records say the server stopped while recording (docs/archiving.md).
+    // Running archives are stopped ("interrupted") and the loop runs a little longer so the
+    // router's final reports (files finished, durations) reach their records. Whatever has not
+    // reported by the deadline is marked failed/interrupted; the router's destructor still
+    // finishes those files (docs/archiving.md).
     if (impl_->archives) {
+      if (impl_->archives->stop_all_for_shutdown() > 0) {
+        const auto deadline = std::chrono::steady_clock::now() + kArchiveStopGrace;
+        while (impl_->archives->running_count() > 0 && std::chrono::steady_clock::now() < deadline) {
+          // A loop that ran out of work counts as stopped until restarted, even after new posts.
+          if (impl_->io.stopped()) impl_->io.restart();
+          impl_->io.run_one_for(std::chrono::milliseconds(50));
+        }
+      }
       if (const auto n = impl_->archives->shutdown(); n > 0)
         log::warn("serve", "archives interrupted by the stop", {{"count", std::to_string(n)}});
     }

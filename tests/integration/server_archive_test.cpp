@@ -17,7 +17,9 @@ namespace {
 // posted to the control-plane thread, a first report with one recording stream, a final report on stop.
 class ScriptedRecordingRouter final : public MediaRouter {
  public:
-  explicit ScriptedRecordingRouter(ControlPoster post) : post_(std::move(post)) {}
+  // answers_stop = false: stop_recording is never answered (a router too slow to finish its files).
+  ScriptedRecordingRouter(ControlPoster post, bool answers_stop)
+      : post_(std::move(post)), answers_stop_(answers_stop) {}
 
   bool available() const override { return true; }
   void create_transport(const TransportOptions&, RouterCallback<TransportInfo> done) override {
@@ -50,6 +52,7 @@ class ScriptedRecordingRouter final : public MediaRouter {
   }
   void stop_recording(const std::string& archive_id, const std::string& reason,
                       RouterCallback<RecordingReport> done) override {
+    if (!answers_stop_) return;
     RecordingReport report;
     report.archive_id = archive_id;
     report.status = "stopped";
@@ -69,11 +72,13 @@ class ScriptedRecordingRouter final : public MediaRouter {
     post_([done = std::move(done)] { done({std::nullopt, RouterError{"router_error", "scripted router"}}); });
   }
   ControlPoster post_;
+  bool answers_stop_;
 };
 
-RouterFactory scripted_router() {
-  return [](ControlPoster post) -> Result<std::unique_ptr<MediaRouter>, std::string> {
-    return std::unique_ptr<MediaRouter>(std::make_unique<ScriptedRecordingRouter>(std::move(post)));
+RouterFactory scripted_router(bool answers_stop = true) {
+  return [answers_stop](ControlPoster post) -> Result<std::unique_ptr<MediaRouter>, std::string> {
+    return std::unique_ptr<MediaRouter>(
+        std::make_unique<ScriptedRecordingRouter>(std::move(post), answers_stop));
   };
 }
 
@@ -316,11 +321,31 @@ TEST(ServerArchive, ARestartTurnsARecordStillStartedIntoInterrupted) {
   EXPECT_FALSE(fetched["stoppedAt"].is_null());
 }
 
-TEST(ServerArchive, AServerStoppedMidRecordingLeavesAnInterruptedRecord) {
+// A graceful stop asks the router to finish every running archive and waits for its final report:
+// the record says the archive stopped because the server did, with complete files and durations.
+TEST(ServerArchive, AServerStoppedMidRecordingFinishesTheArchiveAsInterrupted) {
   TempDir dir;
   std::string id;
   {
     RunningServer server(dir.path(), {}, false, scripted_router());
+    const auto session = create_session(server, {{"mediaMode", "routed"}});
+    id = server.call_json("POST", "/v1/archives", {{"sessionId", session}})["id"];
+  }
+  RunningServer restarted(dir.path());
+  const auto fetched = restarted.call_json("GET", "/v1/archives/" + id);
+  EXPECT_EQ(fetched["status"], "stopped");
+  EXPECT_EQ(fetched["reason"], "interrupted");
+  EXPECT_EQ(fetched["streams"][0]["state"], "recorded");
+  EXPECT_EQ(fetched["streams"][0]["duration"], 4200);
+}
+
+// A router that does not finish in time (the grace is a few seconds): the record still says what
+// happened instead of staying "started".
+TEST(ServerArchive, AServerStoppedWhileTheRouterCannotFinishLeavesAFailedInterruptedRecord) {
+  TempDir dir;
+  std::string id;
+  {
+    RunningServer server(dir.path(), {}, false, scripted_router(false));
     const auto session = create_session(server, {{"mediaMode", "routed"}});
     id = server.call_json("POST", "/v1/archives", {{"sessionId", session}})["id"];
   }
