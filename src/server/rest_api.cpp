@@ -10,6 +10,7 @@
 #include "server/client_token.h"
 #include "server/json_views.h"
 #include "server/project_auth.h"
+#include "server/rest_json.h"
 
 namespace umbra::server {
 
@@ -17,17 +18,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxListLimit = 1000;
-constexpr std::size_t kDefaultListLimit = 100;
 constexpr std::size_t kMaxDisplayName = 64;
 constexpr std::size_t kMaxRoomName = 64;
-
-HttpResponse json_response(int status, const json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 HttpResponse no_content() {
   HttpResponse r;
@@ -49,14 +41,6 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-// The body as a JSON object; an empty body is an empty object.
-std::optional<json> parse_object(const std::string& body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  auto parsed = json::parse(body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
-  return parsed;
-}
-
 HttpResponse invalid_json() {
   return json_error(400, "invalid_json", "the body must be a JSON object");
 }
@@ -71,21 +55,7 @@ bool valid_room_name(const std::string& name) {
   return true;
 }
 
-std::optional<std::size_t> parse_size(const std::string& text) {
-  if (text.empty() || text.size() > 9) return std::nullopt;
-  std::size_t v = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return v;
-}
-
 }  // namespace
-
-HttpResponse json_error(int status, std::string_view code, std::string_view message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
-}
 
 RestApi::RestApi(RestConfig config, SessionStore& store, SignalingHub& hub, MediaRouter& router,
                  ArchiveService& archives, const StaticFiles& files, Clock clock)
@@ -262,18 +232,9 @@ HttpResponse RestApi::create_session(const HttpRequest& request) {
 }
 
 HttpResponse RestApi::list_sessions(const std::string& query) {
-  std::size_t limit = kDefaultListLimit;
-  std::size_t offset = 0;
-  if (const auto text = query_param(query, "limit"); !text.empty()) {
-    const auto v = parse_size(text);
-    if (!v || *v == 0 || *v > kMaxListLimit) return json_error(400, "invalid_limit", "limit must be 1..1000");
-    limit = *v;
-  }
-  if (const auto text = query_param(query, "offset"); !text.empty()) {
-    const auto v = parse_size(text);
-    if (!v) return json_error(400, "invalid_offset", "offset must be a non-negative integer");
-    offset = *v;
-  }
+  const auto paging = parse_paging(query);
+  if (!paging) return paging.error();
+  const auto [limit, offset] = *paging;
   json sessions = json::array();
   for (const auto& s : store_.list(limit, offset)) sessions.push_back(session_json(s));
   return json_response(200, {{"sessions", std::move(sessions)}, {"total", store_.count()}});

@@ -13,6 +13,7 @@
 #include "server/http_types.h"
 #include "server/media_router.h"
 #include "server/rest_archives.h"
+#include "server/rest_json.h"
 #include "server/session_store.h"
 #include "server/signaling_hub.h"
 #include "server/static_files.h"
@@ -57,7 +58,5 @@ class RestApi {
   Clock clock_;
   std::map<int, std::uint64_t> responses_by_status_;
 };
-
-HttpResponse json_error(int status, std::string_view code, std::string_view message);
 
 }  // namespace umbra::server

@@ -6,6 +6,7 @@
 
 #include "archive/archive_session.h"
 #include "server/rest_api.h"
+#include "server/rest_json.h"
 
 namespace umbra::server {
 
@@ -13,36 +14,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxListLimit = 1000;
-constexpr std::size_t kDefaultListLimit = 100;
 constexpr std::size_t kMaxArchiveName = 256;
-
-HttpResponse json_response(int status, const json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 HttpResponse error_response(const ArchiveError& e) {
   return json_error(e.status, e.code, e.message);
-}
-
-std::optional<json> parse_object(const std::string& body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
-  auto parsed = json::parse(body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
-  return parsed;
-}
-
-std::optional<std::size_t> parse_size(const std::string& text) {
-  if (text.empty() || text.size() > 9) return std::nullopt;
-  std::size_t v = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return v;
 }
 
 // name (optional string, at most 256 bytes), hasAudio / hasVideo (optional booleans, default true).
@@ -126,18 +101,9 @@ HttpResponse RestArchives::start(const HttpRequest& request) {
 }
 
 HttpResponse RestArchives::list(const std::string& query) {
-  std::size_t limit = kDefaultListLimit;
-  std::size_t offset = 0;
-  if (const auto text = query_param(query, "limit"); !text.empty()) {
-    const auto v = parse_size(text);
-    if (!v || *v == 0 || *v > kMaxListLimit) return json_error(400, "invalid_limit", "limit must be 1..1000");
-    limit = *v;
-  }
-  if (const auto text = query_param(query, "offset"); !text.empty()) {
-    const auto v = parse_size(text);
-    if (!v) return json_error(400, "invalid_offset", "offset must be a non-negative integer");
-    offset = *v;
-  }
+  const auto paging = parse_paging(query);
+  if (!paging) return paging.error();
+  const auto [limit, offset] = *paging;
   const std::string session_id = query_param(query, "sessionId");
   json archives = json::array();
   for (const auto& a : archives_.list(session_id, limit, offset)) archives.push_back(archive_json(a));
