@@ -105,6 +105,23 @@ TEST(ServerApi, ListsSessionsNewestFirst) {
   EXPECT_EQ(list["sessions"][0]["sessionId"], second);
 }
 
+// Both list routes share one paging rule: limit 1..1000, offset a non-negative integer.
+TEST(ServerApi, ListRoutesRefuseBadPaging) {
+  TempDir dir;
+  RunningServer server(dir.path());
+  for (const std::string route : {"/v1/sessions", "/v1/archives"}) {
+    for (const std::string limit : {"0", "1001", "-1", "ten", "1234567890"}) {
+      const auto r = server.call("GET", route + "?limit=" + limit);
+      EXPECT_EQ(r.status, 400) << route << " limit=" << limit;
+      EXPECT_EQ(error_code(r), "invalid_limit") << route << " limit=" << limit;
+    }
+    const auto r = server.call("GET", route + "?offset=x");
+    EXPECT_EQ(r.status, 400) << route;
+    EXPECT_EQ(error_code(r), "invalid_offset") << route;
+    EXPECT_EQ(server.call("GET", route + "?limit=1000&offset=5").status, 200) << route;
+  }
+}
+
 TEST(ServerApi, UnknownSessionIs404) {
   TempDir dir;
   RunningServer server(dir.path());
