@@ -518,7 +518,8 @@ function renderControls() {
   ui.screen.setAttribute('aria-pressed', String(sharing));
   ui.screen.querySelector('.label').textContent = sharing ? 'Stop sharing' : 'Share screen';
   ui.screen.disabled = !navigator.mediaDevices?.getDisplayMedia || call.session?.connection?.role === 'subscriber';
-  updateTile('self-camera', { hasAudio: micOn, hasVideo: camOn });
+  // While the camera is being republished its tile keeps the last state (not a mute nobody chose).
+  if (cam) updateTile('self-camera', { hasAudio: micOn, hasVideo: camOn });
 }
 
 async function toggleMic() {
@@ -681,7 +682,9 @@ async function republishCamera(settings) {
         lastError = err;
         if (call.session !== session) return;
         // The device is gone (unplugged): the default one is better than nothing.
-        if (err?.name === 'MediaDeviceNotFoundError') options = { ...options, audioDeviceId: undefined, videoDeviceId: undefined };
+        if (err?.name === 'MediaDeviceNotFoundError') {
+          options = { ...options, audioDeviceId: undefined, videoDeviceId: undefined };
+        }
         // Asking again will not change these answers.
         if (err?.name === 'MediaAccessDeniedError' || err?.name === 'PermissionDeniedError') break;
       }
@@ -716,7 +719,8 @@ function subscriptionRecovery(streamId) {
 }
 
 function tileNameOf(stream) {
-  return stream.videoType === 'screen' ? displayNameOf(stream.connection) : stream.name || displayNameOf(stream.connection);
+  const person = displayNameOf(stream.connection);
+  return stream.videoType === 'screen' ? person : stream.name || person;
 }
 
 // A subscription's media path died while the stream lives on: subscribe again behind an overlay.

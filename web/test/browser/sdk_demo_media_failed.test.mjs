@@ -166,4 +166,76 @@ describe('demo: a routed media path that dies comes back', { skip: skip ?? false
     assert.equal(await lin.$eval('.tile:not(.self)', (t) => t.dataset.key), camera.streamId);
     assert.ok((await chatLines(lin)).includes("Ada's video connection was lost"));
   });
+
+  test('when republishing keeps failing, the demo stops, says so, and Retry brings the camera back', async () => {
+    // Every publish fails (as when the router is gone): the demo tries a bounded number of times.
+    await ada.evaluate(() => {
+      const session = window.umbraDemo.session;
+      window.__publishCalls = 0;
+      session.publish = async () => {
+        window.__publishCalls += 1;
+        const err = new Error('the router could not set up the media');
+        err.name = 'NegotiationFailedError';
+        throw err;
+      };
+    });
+    const before = await ada.evaluate(() => window.umbraDemo.recoveryLog.length);
+    await markVideos(lin);
+    assert.equal(await closePeerConnections(ada, true), 1);
+    await ada.waitForFunction(
+      (n) => window.umbraDemo.recoveryLog.slice(n).some((e) => e.kind === 'camera' && e.state === 'gaveUp'),
+      before,
+      { timeout: kRecovers, polling: 250 },
+    );
+    assert.equal(await ada.evaluate(() => window.__publishCalls), 3, 'three attempts, then it stops');
+    assert.match(await ada.textContent('#status'), /^Your camera is not shared: /);
+    assert.equal(await ada.isVisible('#republish-button'), true);
+    assert.equal(await ada.isVisible('.tile.self .reconnecting .reconnect-retry'), true);
+    // No attempt after giving up.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    assert.equal(await ada.evaluate(() => window.__publishCalls), 3);
+    // Lin no longer has Ada's camera tile (the stream is gone for everyone).
+    await lin.waitForFunction(() => document.querySelectorAll('.tile:not(.self)').length === 0, null, {
+      timeout: 30_000,
+    });
+
+    // The router is back: Retry republishes.
+    await ada.evaluate(() => delete window.umbraDemo.session.publish);
+    await ada.click('#republish-button');
+    await ada.waitForFunction(
+      (n) => window.umbraDemo.recoveryLog.slice(n).some((e) => e.kind === 'camera' && e.state === 'restored'),
+      before,
+      { timeout: kRecovers, polling: 250 },
+    );
+    assert.equal(await ada.isVisible('#status'), false);
+    assert.equal(await ada.isVisible('#republish-button'), false);
+    await waitForFreshRemoteVideo(lin, 1);
+  });
+
+  test('when resubscribing keeps failing, the tile says so and its Retry brings the video back', async () => {
+    await lin.evaluate(() => {
+      const session = window.umbraDemo.session;
+      window.__subscribeCalls = 0;
+      session.subscribe = async () => {
+        window.__subscribeCalls += 1;
+        const err = new Error('the router could not set up the media');
+        err.name = 'NegotiationFailedError';
+        throw err;
+      };
+    });
+    const before = await lin.evaluate(() => window.umbraDemo.recoveryLog.length);
+    await markVideos(lin);
+    assert.equal(await closePeerConnections(lin, false), 1);
+    await lin.waitForFunction(
+      (n) => window.umbraDemo.recoveryLog.slice(n).some((e) => e.kind === 'subscription' && e.state === 'gaveUp'),
+      before,
+      { timeout: kRecovers, polling: 250 },
+    );
+    assert.equal(await lin.evaluate(() => window.__subscribeCalls), 3);
+    assert.match(await lin.textContent('.tile:not(.self) .reconnecting-title'), /^Cannot show Ada/);
+    await lin.evaluate(() => delete window.umbraDemo.session.subscribe);
+    await lin.click('.tile:not(.self) .reconnect-retry');
+    await waitForFreshRemoteVideo(lin, 1);
+    assert.equal(await lin.isVisible('.tile .reconnecting'), false);
+  });
 });
