@@ -36,10 +36,15 @@ async function openDemo(browser, url) {
   return page;
 }
 
-async function joinRoom(page, room, name) {
+// `secret`: create or join the room end-to-end encrypted.
+async function joinRoom(page, room, name, secret = null) {
   await page.fill('#room-input', room);
   await page.fill('#name-input', name);
   await page.check('input[name="mediaMode"][value="routed"]', { force: true });
+  if (secret !== null) {
+    await page.check('#e2ee-toggle', { force: true });
+    await page.fill('#secret-input', secret);
+  }
   await page.click('#join-button');
   try {
     await page.waitForSelector('#call-view:not([hidden])', { timeout: 20_000 });
@@ -237,5 +242,54 @@ describe('demo: a routed media path that dies comes back', { skip: skip ?? false
     await lin.click('.tile:not(.self) .reconnect-retry');
     await waitForFreshRemoteVideo(lin, 1);
     assert.equal(await lin.isVisible('.tile .reconnecting'), false);
+  });
+});
+
+describe('demo: an end-to-end encrypted room comes back encrypted', { skip: skip ?? false }, () => {
+  const SECRET = 'tulips in the spring rain';
+  let server;
+  let browser;
+  let ada;
+  let lin;
+
+  before(async () => {
+    server = await UmbraServer.start();
+    browser = await launchBrowser();
+    ada = await openDemo(browser, server.url);
+    lin = await openDemo(browser, server.url);
+    await joinRoom(ada, 'secret-flaky', 'Ada', SECRET);
+    await joinRoom(lin, 'secret-flaky', 'Lin', SECRET);
+    await waitForFreshRemoteVideo(ada, 1);
+    await waitForFreshRemoteVideo(lin, 1);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  // Frames only play when they were decrypted (the SDK hands nothing else to the decoder).
+  const remoteLock = (page) =>
+    page.$eval('.tile:not(.self)', (t) => ({
+      state: t.dataset.e2ee,
+      shown: !t.querySelector('.lock').hidden,
+      text: t.querySelector('.lock-text').textContent,
+    }));
+
+  test('a republished camera and a resubscription play decrypted, with their locks', async () => {
+    await markVideos(lin);
+    assert.equal(await closePeerConnections(ada, true), 1);
+    await waitForRecovery(ada, 'camera', 'restored', 'Ada republishes her camera');
+    await waitForFreshRemoteVideo(lin, 1);
+    assert.deepEqual(await remoteLock(lin), { state: 'encrypted', shown: true, text: 'encrypted' });
+    assert.equal(await ada.getAttribute('.tile.self', 'data-e2ee'), 'encrypted');
+
+    await markVideos(lin);
+    assert.equal(await closePeerConnections(lin, false), 1);
+    await waitForRecovery(lin, 'subscription', 'restored', 'Lin subscribes to Ada again');
+    await waitForFreshRemoteVideo(lin, 1);
+    assert.deepEqual(await remoteLock(lin), { state: 'encrypted', shown: true, text: 'encrypted' });
+    assert.equal(await lin.isVisible('#e2ee-banner'), false);
+    assert.equal(await ada.textContent('#verification-code'), await lin.textContent('#verification-code'));
   });
 });
