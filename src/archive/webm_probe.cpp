@@ -1,0 +1,72 @@
+#include "archive/webm_probe.h"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <vector>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+}
+
+namespace umbra::archive {
+namespace {
+
+std::string av_error_text(int code) {
+  std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
+  if (av_strerror(code, text.data(), text.size()) < 0) return "libav error " + std::to_string(code);
+  return text.data();
+}
+
+constexpr AVRational kMillisecond{1, 1000};
+
+// Owns what probe_webm opens, so every early return closes it.
+struct Demuxer {
+  AVFormatContext* context = nullptr;
+  AVPacket* packet = nullptr;
+  ~Demuxer() {
+    av_packet_free(&packet);
+    avformat_close_input(&context);
+  }
+};
+
+}  // namespace
+
+Result<WebmProbe, std::string> probe_webm(const std::string& path) {
+  Demuxer demuxer;
+  // Forcing the Matroska demuxer keeps a garbage file from being guessed as some other format.
+  const AVInputFormat* matroska = av_find_input_format("matroska");
+  const int rc = avformat_open_input(&demuxer.context, path.c_str(), matroska, nullptr);
+  if (rc < 0) return err("cannot read " + path + ": " + av_error_text(rc));
+  demuxer.packet = av_packet_alloc();
+  if (demuxer.packet == nullptr) return err(std::string("out of memory"));
+
+  // Per stream, in milliseconds: the first pts and the furthest end (pts + duration). The recorder
+  // writes one stream per file; the longest stream is the file's length if there are more.
+  const auto streams = static_cast<std::size_t>(demuxer.context->nb_streams);
+  std::vector<std::int64_t> first(streams, std::numeric_limits<std::int64_t>::max());
+  std::vector<std::int64_t> end(streams, std::numeric_limits<std::int64_t>::min());
+  WebmProbe probe;
+  // Any read error ends the pass: past the last whole block, a crashed file is cut or garbage, and
+  // what came before it is what plays.
+  while (av_read_frame(demuxer.context, demuxer.packet) >= 0) {
+    const auto index = static_cast<std::size_t>(demuxer.packet->stream_index);
+    if (index < streams && demuxer.packet->pts != AV_NOPTS_VALUE) {
+      const AVRational base = demuxer.context->streams[index]->time_base;
+      const std::int64_t pts = av_rescale_q(demuxer.packet->pts, base, kMillisecond);
+      const std::int64_t duration =
+          demuxer.packet->duration > 0 ? av_rescale_q(demuxer.packet->duration, base, kMillisecond) : 0;
+      first[index] = std::min(first[index], pts);
+      end[index] = std::max(end[index], pts + duration);
+      ++probe.packets;
+    }
+    av_packet_unref(demuxer.packet);
+  }
+  for (std::size_t i = 0; i < streams; ++i) {
+    if (end[i] >= first[i]) probe.duration_ms = std::max(probe.duration_ms, end[i] - first[i]);
+  }
+  return probe;
+}
+
+}  // namespace umbra::archive
