@@ -5,12 +5,14 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <optional>
 
 #include "common/log.h"
 #include "server/client_link.h"
+#include "server/http_range.h"
 #include "server/rest_api.h"
 #include "server/signaling_hub.h"
 
@@ -33,6 +35,68 @@ std::int64_t now_ms() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// What the HTTP layer keeps of a request to shape its answer: HEAD (headers only) and the Range headers.
+struct RequestFacts {
+  unsigned version = 11;
+  bool keep_alive = false;
+  bool head = false;
+  std::string range;
+  // We send no validators (ETag, Last-Modified), so no If-Range can match: its Range is ignored
+  // (RFC 9110 section 13.1.5).
+  bool has_if_range = false;
+};
+
+// A window [first, first + length) of a file in Beast's File concept, so basic_file_body streams just a
+// byte range from disk: Boost 1.81's file_body always sends from the start to the end of the file.
+class FileWindow {
+ public:
+  bool is_open() const { return file_.is_open(); }
+  void close(beast::error_code& ec) { file_.close(ec); }
+  void open(const char* path, beast::file_mode mode, beast::error_code& ec) {
+    file_.open(path, mode, ec);
+    first_ = 0;
+    offset_ = 0;
+    length_ = ec ? 0 : file_.size(ec);
+  }
+  // Narrows the window to `range` (inside the file) and positions it at its start.
+  void narrow(ByteRange range, beast::error_code& ec) {
+    file_.seek(range.first, ec);
+    first_ = range.first;
+    offset_ = 0;
+    length_ = range.length;
+  }
+  std::uint64_t size(beast::error_code& ec) const {
+    ec = {};
+    return length_;
+  }
+  std::uint64_t pos(beast::error_code& ec) const {
+    ec = {};
+    return offset_;
+  }
+  void seek(std::uint64_t offset, beast::error_code& ec) {
+    offset_ = std::min(offset, length_);
+    file_.seek(first_ + offset_, ec);
+  }
+  std::size_t read(void* buffer, std::size_t n, beast::error_code& ec) {
+    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(n, length_ - offset_));
+    const auto got = file_.read(buffer, wanted, ec);
+    offset_ += got;
+    return got;
+  }
+  std::size_t write(const void*, std::size_t, beast::error_code& ec) {
+    ec = asio::error::operation_not_supported;
+    return 0;
+  }
+
+ private:
+  beast::file file_;
+  std::uint64_t first_ = 0;
+  std::uint64_t offset_ = 0;
+  std::uint64_t length_ = 0;
+};
+
+using FileWindowBody = http::basic_file_body<FileWindow>;
 
 // One signaling WebSocket. Lives as long as an async operation holds it; tells the hub exactly once that
 // it is gone, unless the hub closed it (then the hub has already forgotten it).
@@ -182,56 +246,127 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     }
     HttpRequest r;
     r.method = std::string(request.method_string());
+    RequestFacts facts;
+    facts.version = request.version();
+    facts.keep_alive = request.keep_alive();
+    // HEAD is the GET without its body (RFC 9110 section 9.3.2): the routes answer a GET, and the
+    // headers go out with the GET's real Content-Length.
+    if (request.method() == http::verb::head) {
+      facts.head = true;
+      r.method = "GET";
+    } else if (request.method() == http::verb::get) {
+      facts.range = std::string(request[http::field::range]);
+      facts.has_if_range = request.find(http::field::if_range) != request.end();
+    }
     r.target = target;
     r.authorization = std::string(request[http::field::authorization]);
     r.host = std::string(request[http::field::host]);
     r.body = std::move(request.body());
-    respond(api_.handle(r), request.version(), request.keep_alive());
+    respond(api_.handle(r), facts);
   }
 
   void respond(HttpResponse response, unsigned version, bool keep_alive) {
-    if (!response.file_path.empty()) return respond_file(response, version, keep_alive);
+    RequestFacts facts;
+    facts.version = version;
+    facts.keep_alive = keep_alive;
+    respond(std::move(response), facts);
+  }
+
+  template <class Body>
+  void set_common(http::response<Body>& res, const HttpResponse& response, bool keep_alive) {
+    res.set(http::field::server, "umbra");
+    if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+  }
+
+  // Only the Range of a GET on a 200 file answer is honoured; anything else is sent whole.
+  static RangeDecision range_for(const HttpResponse& response, const RequestFacts& facts,
+                                 std::uint64_t size) {
+    if (facts.range.empty() || facts.has_if_range || response.status != 200) return {};
+    return decide_range(facts.range, size);
+  }
+
+  // 416 names the current length so the client can ask again (RFC 9110 section 15.5.17).
+  void respond_unsatisfiable(std::uint64_t size, const RequestFacts& facts) {
+    auto refused = json_error(416, "range_not_satisfiable", "the range starts past the end of the file");
+    refused.headers.emplace_back("Accept-Ranges", "bytes");
+    refused.headers.emplace_back("Content-Range", unsatisfied_content_range(size));
+    respond(std::move(refused), facts);
+  }
+
+  void respond(HttpResponse response, const RequestFacts& facts) {
+    if (!response.file_path.empty()) return respond_file(response, facts);
+    if (response.accept_ranges) {
+      response.headers.emplace_back("Accept-Ranges", "bytes");
+      const auto decision = range_for(response, facts, response.body.size());
+      if (decision.outcome == RangeOutcome::kUnsatisfiable)
+        return respond_unsatisfiable(response.body.size(), facts);
+      if (decision.outcome == RangeOutcome::kSatisfiable) {
+        response.status = 206;
+        response.headers.emplace_back("Content-Range", content_range(decision.range, response.body.size()));
+        response.body = response.body.substr(static_cast<std::size_t>(decision.range.first),
+                                             static_cast<std::size_t>(decision.range.length));
+      }
+    }
+    if (facts.head) return respond_head(response, response.body.size(), facts);
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status),
-                                                                   version);
-    res->set(http::field::server, "umbra");
-    if (!response.content_type.empty()) res->set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) res->set(name, value);
-    res->keep_alive(keep_alive);
+                                                                   facts.version);
+    set_common(*res, response, facts.keep_alive);
     res->body() = std::move(response.body);
     res->prepare_payload();
+    send(res, false);
+  }
+
+  // The headers of the GET with its real Content-Length, and no body.
+  void respond_head(const HttpResponse& response, std::uint64_t length, const RequestFacts& facts) {
+    auto res = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(response.status),
+                                                                  facts.version);
+    set_common(*res, response, facts.keep_alive);
+    // 1xx and 204 carry no Content-Length (RFC 9110 section 8.6).
+    if (response.status >= 200 && response.status != 204) res->content_length(length);
+    send(res, false);
+  }
+
+  // A file body is streamed from disk by Beast, never read into memory: archive files are as large as
+  // the recording was long. A single byte range is sought to and only its bytes are read.
+  void respond_file(HttpResponse response, const RequestFacts& facts) {
+    FileWindow window;
+    beast::error_code ec;
+    window.open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      return respond(json_error(404, "file_not_found", "the file cannot be opened: " + ec.message()), facts);
+    }
+    const std::uint64_t size = window.size(ec);
+    response.headers.emplace_back("Accept-Ranges", "bytes");
+    const auto decision = facts.head ? RangeDecision{} : range_for(response, facts, size);
+    if (decision.outcome == RangeOutcome::kUnsatisfiable) return respond_unsatisfiable(size, facts);
+    if (decision.outcome == RangeOutcome::kSatisfiable) {
+      window.narrow(decision.range, ec);
+      if (ec) {
+        return respond(json_error(500, "file_unreadable", "the file cannot be read: " + ec.message()), facts);
+      }
+      response.status = 206;
+      response.headers.emplace_back("Content-Range", content_range(decision.range, size));
+    }
+    if (facts.head) return respond_head(response, size, facts);
+    auto res = std::make_shared<http::response<FileWindowBody>>(static_cast<http::status>(response.status),
+                                                                facts.version);
+    set_common(*res, response, facts.keep_alive);
+    res->body().reset(std::move(window), ec);
+    res->prepare_payload();
+    send(res, true);
+  }
+
+  template <class Body>
+  void send(std::shared_ptr<http::response<Body>> res, bool file) {
+    // The read deadline would cut a long download over a slow link; an hour bounds a stuck client.
+    if (file) stream_.expires_after(kFileWriteTimeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return;
       if (!res->keep_alive()) return self->shutdown();
       self->read_next();
     });
-  }
-
-  // A file body is streamed from disk by Beast (file_body), never read into memory: archive files
-  // are as large as the recording was long.
-  void respond_file(const HttpResponse& response, unsigned version, bool keep_alive) {
-    http::file_body::value_type file;
-    beast::error_code ec;
-    file.open(response.file_path.c_str(), beast::file_mode::scan, ec);
-    if (ec) {
-      return respond(json_error(404, "file_not_found", "the file cannot be opened: " + ec.message()), version,
-                     keep_alive);
-    }
-    auto res = std::make_shared<http::response<http::file_body>>(static_cast<http::status>(response.status),
-                                                                 version);
-    res->set(http::field::server, "umbra");
-    if (!response.content_type.empty()) res->set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) res->set(name, value);
-    res->keep_alive(keep_alive);
-    res->body() = std::move(file);
-    res->prepare_payload();
-    // The read deadline would cut a long download over a slow link; an hour bounds a stuck client.
-    stream_.expires_after(kFileWriteTimeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code write_ec, std::size_t) {
-                        if (write_ec) return;
-                        if (!res->keep_alive()) return self->shutdown();
-                        self->read_next();
-                      });
   }
 
   void shutdown() {

@@ -21,8 +21,11 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  // When set, the body is this file, streamed from disk by the HTTP layer (archive downloads).
+  // When set, the body is this file, streamed from disk by the HTTP layer (archive downloads). File
+  // responses always honour a Range header (RFC 9110 section 14) and answer HEAD with the file's length.
   std::string file_path;
+  // An in-memory body that is a static file: the HTTP layer honours a Range header for it too.
+  bool accept_ranges = false;
 };
 
 // Splits a target into its path and its query string (without '?').

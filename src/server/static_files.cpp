@@ -103,6 +103,7 @@ std::optional<HttpResponse> StaticFiles::serve(const std::string& method, const 
   body << in.rdbuf();
   HttpResponse response;
   response.content_type = std::string(content_type_for(*file));
+  response.accept_ranges = true;
   response.body = method == "HEAD" ? std::string() : std::move(body).str();
   response.headers.emplace_back("Cache-Control", "no-cache");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");

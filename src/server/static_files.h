@@ -16,7 +16,9 @@ class StaticFiles {
  public:
   explicit StaticFiles(std::filesystem::path web_root);
 
-  // nullopt when the path is not one of ours (the caller answers 404 in its own format).
+  // nullopt when the path is not one of ours (the caller answers 404 in its own format). Over HTTP a
+  // HEAD arrives here as a GET and the HTTP layer drops the body, keeping its real Content-Length; the
+  // response is marked accept_ranges so a Range header is honoured.
   std::optional<HttpResponse> serve(const std::string& method, const std::string& path) const;
 
   // The file a URL path maps to, or nullopt (exposed for tests).
