@@ -158,4 +158,26 @@ bool mark_interrupted(ArchiveRecord& archive, std::int64_t now_ms) {
   return true;
 }
 
+void apply_interrupted_file(RecordedStream& stream, const InterruptedFile& file) {
+  stream.state = "failed";
+  if (!file.exists) {
+    stream.duration_ms = 0;
+    stream.error = "interrupted: the file is missing (nothing was written before the server stopped)";
+  } else if (!file.readable) {
+    stream.duration_ms = 0;
+    stream.error = "interrupted: the file holds nothing playable (" + file.why + ")";
+  } else if (file.packets == 0) {
+    stream.duration_ms = 0;
+    stream.error = "interrupted: the file holds nothing playable (no frame was written)";
+  } else {
+    stream.duration_ms = file.duration_ms;
+    // Tenths of a second, without floating point: 12345 ms -> "12.3".
+    const std::string seconds =
+        std::to_string(file.duration_ms / 1000) + "." + std::to_string(file.duration_ms % 1000 / 100);
+    stream.error = "interrupted: the file plays " + seconds +
+                   " s from the start but has no seek index or duration; remux it to seek (ffmpeg -i "
+                   "in.webm -c copy out.webm)";
+  }
+}
+
 }  // namespace umbra::server

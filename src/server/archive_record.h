@@ -59,4 +59,18 @@ bool mark_interrupted(ArchiveRecord& archive, std::int64_t now_ms);
 inline constexpr std::string_view kInterruptedMessage =
     "the server stopped while recording; the files are kept and play up to that point";
 
+// What reading an interrupted entry's file found (archive::probe_webm, done by ArchiveService).
+struct InterruptedFile {
+  bool exists = false;
+  bool readable = false;  // a WebM header could be read; false with `why` for garbage or an empty file
+  std::int64_t duration_ms = 0;
+  std::int64_t packets = 0;
+  std::string why;  // the probe's error when not readable
+};
+
+// Settles an entry mark_interrupted failed: the state stays "failed" (the file has no seek index or
+// container duration), `duration` becomes what the file really plays (0 if nothing), and `error`
+// says which case it is: "interrupted: the file plays N.N s ...", nothing playable, or missing.
+void apply_interrupted_file(RecordedStream& stream, const InterruptedFile& file);
+
 }  // namespace umbra::server

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "archive/archive_policy.h"
+#include "archive/webm_probe.h"
 #include "common/log.h"
 
 namespace umbra::server {
@@ -20,6 +21,34 @@ std::string reason_name(archive::StopReason reason) {
 
 ArchiveError not_found() {
   return ArchiveError{404, "archive_not_found", "no archive with that id"};
+}
+
+// Reads an interrupted entry's file (archive::probe_webm) and records what it really plays.
+void probe_interrupted(const std::filesystem::path& root, const std::string& archive_id,
+                       RecordedStream& stream) {
+  InterruptedFile found;
+  // Only a plain file name inside the archive's own directory, as for downloads.
+  const auto dot = stream.file.rfind('.');
+  const std::string stem = dot == std::string::npos ? std::string() : stream.file.substr(0, dot);
+  const bool plain = !stem.empty() && stream.file.compare(dot, std::string::npos, ".webm") == 0 &&
+                     archive::safe_path_component(stem) == stem;
+  const auto path = root / archive::safe_path_component(archive_id) / stream.file;
+  std::error_code ec;
+  found.exists = plain && std::filesystem::is_regular_file(path, ec);
+  if (found.exists) {
+    const auto probe = archive::probe_webm(path.string());
+    found.readable = probe.ok();
+    if (probe.ok()) {
+      found.duration_ms = probe->duration_ms;
+      found.packets = probe->packets;
+    } else {
+      found.why = probe.error();
+    }
+  }
+  apply_interrupted_file(stream, found);
+  log::info(
+      "archive", "interrupted file probed",
+      {{"archive", archive_id}, {"file", stream.file}, {"duration_ms", std::to_string(stream.duration_ms)}});
 }
 
 }  // namespace
@@ -42,7 +71,12 @@ ArchiveService::~ArchiveService() {
 std::size_t ArchiveService::recover() {
   std::size_t n = 0;
   for (auto& archive : archives_.running()) {
+    std::vector<std::size_t> cut;  // the entries the crash cut: still "recording"
+    for (std::size_t i = 0; i < archive.streams.size(); ++i) {
+      if (archive.streams[i].state == "recording") cut.push_back(i);
+    }
     if (!mark_interrupted(archive, clock_())) continue;
+    for (const auto i : cut) probe_interrupted(root_, archive.id, archive.streams[i]);
     if (const auto saved = archives_.update(archive); !saved) {
       log::error("archive", "cannot mark interrupted", {{"archive", archive.id}, {"error", saved.error()}});
       continue;

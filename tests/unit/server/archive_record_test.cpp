@@ -105,5 +105,17 @@ TEST(ArchiveRecord, InterruptedMarksRecordingEntriesFailed) {
   EXPECT_FALSE(mark_interrupted(a, 6000)) << "an ended archive stays as it ended";
 }
 
+TEST(ArchiveRecord, AnInterruptedFileThatPlaysSaysHowLongInTenthsOfASecond) {
+  RecordedStream s{"str_a", "video", "str_a-video.webm", 0, 0, "failed", "x"};
+  apply_interrupted_file(s, {true, true, 12345, 370, ""});
+  EXPECT_EQ(s.state, "failed");
+  EXPECT_EQ(s.duration_ms, 12345);
+  EXPECT_EQ(s.error.rfind("interrupted: the file plays 12.3 s from the start", 0), 0u) << s.error;
+
+  apply_interrupted_file(s, {true, true, 0, 0, ""});
+  EXPECT_EQ(s.duration_ms, 0);
+  EXPECT_NE(s.error.find("nothing playable"), std::string::npos) << s.error;
+}
+
 }  // namespace
 }  // namespace umbra::server

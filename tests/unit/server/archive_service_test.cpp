@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "archive/webm_writer.h"
 #include "server/rest_archives.h"
 #include "unit/server/archive_test_support.h"
 
@@ -328,6 +329,52 @@ TEST_F(ArchiveServiceTest, RecordsRunningAtStartUpBecomeInterrupted) {
   EXPECT_EQ(found->streams[0].state, "failed");
   EXPECT_FALSE(service_->running_archive("ses_1").has_value());
   EXPECT_TRUE(service_->start({"ses_1", "", true, true}).ok());
+}
+
+TEST_F(ArchiveServiceTest, AnInterruptedFileIsProbedForWhatItReallyPlays) {
+  add_session("ses_1");
+  const auto a = start_ok("ses_1");
+  answer_start(0, {FakeRecordingRouter::stream("str_a", "audio", "recording"),
+                   FakeRecordingRouter::stream("str_b", "video", "recording"),
+                   FakeRecordingRouter::stream("str_c", "video", "recording")});
+  {
+    // 3 s of Opus written and the process killed: no trailer, and the router last said 0 ms.
+    auto writer = archive::WebmWriter::create((root() / a.id / "str_a-audio.webm").string(),
+                                              archive::MediaKind::kAudio);
+    ASSERT_TRUE(writer.ok()) << writer.error();
+    const Bytes frame(40, 0xfc);
+    for (std::int64_t i = 0; i < 150; ++i) ASSERT_TRUE((*writer)->write(frame, i * 20, true, 20).ok());
+  }
+  std::ofstream(root() / a.id / "str_b-video.webm", std::ios::binary) << std::string(1000, 'x');
+  close();
+  open();
+  EXPECT_EQ(service_->recover(), 1u);
+  const auto found = service_->find(a.id);
+  EXPECT_EQ(found->state, ArchiveState::kFailed);
+  EXPECT_EQ(found->reason, "interrupted");
+
+  const auto& audio = found->streams.at(0);
+  EXPECT_EQ(audio.state, "failed");
+  EXPECT_GE(audio.duration_ms, 2000);  // the muxer closes a cluster every second
+  EXPECT_LE(audio.duration_ms, 3000);
+  EXPECT_NE(audio.error.find("interrupted: the file plays " + std::to_string(audio.duration_ms / 1000) + "."),
+            std::string::npos)
+      << audio.error;
+  EXPECT_NE(audio.error.find("remux"), std::string::npos) << audio.error;
+
+  const auto& garbage = found->streams.at(1);
+  EXPECT_EQ(garbage.state, "failed");
+  EXPECT_EQ(garbage.duration_ms, 0);
+  EXPECT_NE(garbage.error.find("nothing playable"), std::string::npos) << garbage.error;
+
+  const auto& missing = found->streams.at(2);
+  EXPECT_EQ(missing.state, "failed");
+  EXPECT_EQ(missing.duration_ms, 0);
+  EXPECT_NE(missing.error.find("the file is missing"), std::string::npos) << missing.error;
+
+  // What the REST API shows after the restart.
+  const json shown = archive_json(*found);
+  EXPECT_EQ(shown["streams"][0]["duration"], audio.duration_ms);
 }
 
 TEST_F(ArchiveServiceTest, ShutdownMarksRunningArchivesInterrupted) {
