@@ -1,6 +1,7 @@
 // The REST API of a real server over real HTTP.
 #include <fstream>
 
+#include "raw_http_client.h"
 #include "server/base64url.h"
 #include "server/jwt.h"
 #include "server_test_support.h"
@@ -230,6 +231,40 @@ TEST(ServerApi, ServesSdkAndDemoButNothingOutsideWebRoot) {
     EXPECT_EQ(r.status, 404) << path;
     EXPECT_EQ(r.body.find("do not serve"), std::string::npos) << path;
   }
+}
+
+TEST(ServerApi, StaticFilesAnswerHeadWithTheirLengthAndServeByteRanges) {
+  TempDir dir;
+  TempDir web;
+  std::filesystem::create_directories(web.path() / "dist");
+  std::ofstream(web.path() / "dist" / "umbra.js") << "0123456789";
+  RunningServer server(dir.path(), web.path());
+
+  const auto head = raw_http(server.port(), "HEAD", "/sdk/umbra.js");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("Content-Length"), "10") << "HEAD says how long the GET would be";
+  EXPECT_EQ(head.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(head.header("Accept-Ranges"), "bytes");
+  EXPECT_TRUE(head.body.empty());
+
+  const auto whole = raw_http(server.port(), "GET", "/sdk/umbra.js");
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(whole.body, "0123456789");
+
+  const auto part = raw_http(server.port(), "GET", "/sdk/umbra.js", {{"Range", "bytes=2-4"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.header("Content-Range"), "bytes 2-4/10");
+  EXPECT_EQ(part.header("Content-Length"), "3");
+  EXPECT_EQ(part.body, "234");
+
+  const auto past = raw_http(server.port(), "GET", "/sdk/umbra.js", {{"Range", "bytes=10-"}});
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.header("Content-Range"), "bytes */10");
+
+  const auto several = raw_http(server.port(), "GET", "/sdk/umbra.js", {{"Range", "bytes=0-1,4-5"}});
+  EXPECT_EQ(several.status, 200) << "several ranges are ignored";
+  EXPECT_EQ(several.body, "0123456789");
 }
 
 TEST(ServerApi, DemoJoinReusesOneSessionPerRoom) {

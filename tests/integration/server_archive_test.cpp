@@ -8,6 +8,7 @@
 #include "router/router.h"
 #include "server/archive_store.h"
 #include "server/session_store.h"
+#include "raw_http_client.h"
 #include "server_test_support.h"
 
 namespace umbra::server::testing {
@@ -255,6 +256,77 @@ TEST(ServerArchive, StartReportStopDownloadAndDelete) {
   EXPECT_EQ(server.call("DELETE", "/v1/archives/" + id).status, 204);
   EXPECT_EQ(server.call("GET", "/v1/archives/" + id).status, 404);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "archives" / id));
+}
+
+// Players seek in a recording and downloads resume: the file route honours Range (RFC 9110 section 14)
+// and answers HEAD with the file's real length.
+TEST(ServerArchive, ArchiveFilesServeByteRangesAndHead) {
+  TempDir dir;
+  RunningServer server(dir.path(), {}, false, scripted_router());
+  const auto session = create_session(server, {{"mediaMode", "routed"}});
+  WsClient client(server.port());
+  ASSERT_EQ(client.join(client_token(session, Role::kPublisher))["type"], "joined");
+  const auto started = server.call("POST", "/v1/archives", json{{"sessionId", session}}.dump());
+  ASSERT_EQ(started.status, 200) << started.body;
+  const std::string id = json::parse(started.body)["id"];
+  ASSERT_EQ(server.call("POST", "/v1/archives/" + id + "/stop").status, 200);
+  ASSERT_TRUE(client.read_until("archiveStopped").has_value());
+  const std::string url = server.call_json("GET", "/v1/archives/" + id)["streams"][0]["url"];
+
+  const std::string content = ScriptedRecordingRouter::kFileContent;
+  const std::string size = std::to_string(content.size());
+  const std::pair<std::string, std::string> auth{"Authorization",
+                                                 "Bearer " + mint_project_token(kTestCreds, now_seconds())};
+  const auto get = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    headers.push_back(auth);
+    return raw_http(server.port(), "GET", url, headers);
+  };
+
+  const auto whole = get({});
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(whole.body, content);
+
+  const auto head = raw_http(server.port(), "HEAD", url, {auth});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("Content-Length"), size);
+  EXPECT_EQ(head.header("Content-Type"), "video/webm");
+  EXPECT_EQ(head.header("Accept-Ranges"), "bytes");
+  EXPECT_TRUE(head.body.empty());
+
+  const auto first = get({{"Range", "bytes=0-3"}});
+  EXPECT_EQ(first.status, 206);
+  EXPECT_EQ(first.header("Content-Range"), "bytes 0-3/" + size);
+  EXPECT_EQ(first.header("Content-Length"), "4");
+  EXPECT_EQ(first.body, content.substr(0, 4));
+
+  const auto middle = get({{"Range", "bytes=5-10"}});
+  EXPECT_EQ(middle.status, 206);
+  EXPECT_EQ(middle.body, content.substr(5, 6));
+
+  const auto rest = get({{"Range", "bytes=10-"}});
+  EXPECT_EQ(rest.status, 206);
+  EXPECT_EQ(rest.header("Content-Range"), "bytes 10-" + std::to_string(content.size() - 1) + "/" + size);
+  EXPECT_EQ(rest.body, content.substr(10));
+
+  const auto tail = get({{"Range", "bytes=-5"}});
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, content.substr(content.size() - 5));
+
+  const auto past = get({{"Range", "bytes=" + size + "-"}});
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.header("Content-Range"), "bytes */" + size);
+
+  for (const std::string ignored : {"bytes=0-1,3-4", "bytes=4-2", "pages=1-2", "bytes=x"}) {
+    const auto r = get({{"Range", ignored}});
+    EXPECT_EQ(r.status, 200) << ignored;
+    EXPECT_EQ(r.body, content) << ignored;
+  }
+  const auto if_range = get({{"Range", "bytes=0-3"}, {"If-Range", "\"stale\""}});
+  EXPECT_EQ(if_range.status, 200) << "no validator of ours can match an If-Range";
+  EXPECT_EQ(if_range.body, content);
+
+  EXPECT_EQ(raw_http(server.port(), "HEAD", url).status, 401) << "HEAD needs the JWT like GET";
 }
 
 TEST(ServerArchive, DeletingTheSessionStopsItsArchive) {
