@@ -4,11 +4,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "archive/webm_writer.h"
 #include "crypto/certificate.h"
+#include "raw_http_client.h"
 #include "router/router.h"
 #include "server/archive_store.h"
 #include "server/session_store.h"
-#include "raw_http_client.h"
 #include "server_test_support.h"
 
 namespace umbra::server::testing {
@@ -485,6 +486,46 @@ TEST(ServerArchive, AlwaysModeWithTheRealRouterFollowsTheStreams) {
   const auto archive = wait_until_not_stopping(server, id);
   EXPECT_EQ(archive["status"], "stopped") << archive.dump();
   for (const auto& stream : archive["streams"]) EXPECT_NE(stream["state"], "recording") << archive.dump();
+}
+
+// A killed process leaves a WebM without its trailer (no duration in the header) and a record whose
+// entry says 0 ms: the restart reads the file and shows what it really plays.
+TEST(ServerArchive, ARestartProbesAnInterruptedFileForItsRealDuration) {
+  TempDir dir;
+  { RunningServer first(dir.path()); }  // creates the database
+  {
+    const auto archive_dir = dir.path() / "archives" / "arc_probed";
+    std::filesystem::create_directories(archive_dir);
+    auto writer =
+        archive::WebmWriter::create((archive_dir / "str_a-audio.webm").string(), archive::MediaKind::kAudio);
+    ASSERT_TRUE(writer.ok()) << writer.error();
+    const Bytes frame(40, 0xfc);  // 20 ms Opus frames, 3 s; destroyed without finish(): no trailer
+    for (std::int64_t i = 0; i < 150; ++i) ASSERT_TRUE((*writer)->write(frame, i * 20, true, 20).ok());
+  }
+  {
+    auto sessions = SessionStore::open(dir.path());
+    ASSERT_TRUE(sessions.ok()) << sessions.error();
+    auto archives = ArchiveStore::open(**sessions);
+    ASSERT_TRUE(archives.ok()) << archives.error();
+    ArchiveRecord record;
+    record.id = "arc_probed";
+    record.session_id = "ses_gone";
+    record.created_at_ms = 1;
+    record.streams = {{"str_a", "audio", "str_a-audio.webm", 0, 0, "recording", ""}};
+    ASSERT_TRUE((*archives)->insert(record).ok());
+  }
+  RunningServer restarted(dir.path());
+  const auto fetched = restarted.call_json("GET", "/v1/archives/arc_probed");
+  EXPECT_EQ(fetched["status"], "failed");
+  EXPECT_EQ(fetched["reason"], "interrupted");
+  const auto& stream = fetched["streams"][0];
+  EXPECT_EQ(stream["state"], "failed");
+  EXPECT_GE(stream["duration"].get<std::int64_t>(), 2000) << fetched.dump();  // at most a cluster lost
+  EXPECT_LE(stream["duration"].get<std::int64_t>(), 3000) << fetched.dump();
+  EXPECT_EQ(stream["error"].get<std::string>().rfind("interrupted: the file plays ", 0), 0u)
+      << fetched.dump();
+  // The file is still served for download.
+  EXPECT_EQ(restarted.call("GET", "/v1/archives/arc_probed/files/str_a-audio.webm").status, 200);
 }
 
 }  // namespace
