@@ -34,7 +34,9 @@ class WebmProbeTest : public ::testing::Test {
       const auto written = (*writer)->write(frame, std::int64_t{i} * 20, true, 20);
       EXPECT_TRUE(written.ok()) << written.error();
     }
-    if (finish) EXPECT_TRUE((*writer)->finish().ok());
+    if (finish) {
+      EXPECT_TRUE((*writer)->finish().ok());
+    }
     return path;
   }
 
@@ -50,7 +52,9 @@ class WebmProbeTest : public ::testing::Test {
       const auto written = (*writer)->write(frame, std::int64_t{i} * 33, key);
       EXPECT_TRUE(written.ok()) << written.error();
     }
-    if (finish) EXPECT_TRUE((*writer)->finish().ok());
+    if (finish) {
+      EXPECT_TRUE((*writer)->finish().ok());
+    }
     return path;
   }
 
