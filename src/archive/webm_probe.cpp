@@ -1,9 +1,10 @@
 #include "archive/webm_probe.h"
 
 #include <algorithm>
-#include <array>
 #include <limits>
 #include <vector>
+
+#include "archive/av_error.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -12,12 +13,6 @@ extern "C" {
 
 namespace umbra::archive {
 namespace {
-
-std::string av_error_text(int code) {
-  std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
-  if (av_strerror(code, text.data(), text.size()) < 0) return "libav error " + std::to_string(code);
-  return text.data();
-}
 
 constexpr AVRational kMillisecond{1, 1000};
 

@@ -1,7 +1,7 @@
 #include "archive/webm_writer.h"
 
-#include <array>
 
+#include "archive/av_error.h"
 #include "archive/opus_depacketizer.h"
 #include "archive/vp8_depacketizer.h"
 
@@ -15,12 +15,6 @@ extern "C" {
 
 namespace umbra::archive {
 namespace {
-
-std::string av_error_text(int code) {
-  std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
-  if (av_strerror(code, text.data(), text.size()) < 0) return "libav error " + std::to_string(code);
-  return text.data();
-}
 
 // Matroska stores timestamps in milliseconds (TimestampScale 1 000 000 ns).
 constexpr AVRational kMillisecond{1, 1000};
