@@ -1,6 +1,5 @@
 #include "archive/webm_writer.h"
 
-
 #include "archive/av_error.h"
 #include "archive/opus_depacketizer.h"
 #include "archive/vp8_depacketizer.h"
