@@ -10,36 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { launchBrowser } from '../helpers/browser.mjs';
 import { screenshotPath } from '../helpers/screenshot.mjs';
 import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
+import { joinRoom, openDemo, waitForRemoteVideo } from '../helpers/demo.mjs';
 
 const skip = skipReason();
-
-async function openDemo(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const log = [];
-  page.on('console', (msg) => log.push(`[${msg.type()}] ${msg.text()}`));
-  page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
-  page.consoleLog = log;
-  await page.goto(`${url}/`);
-  return page;
-}
-
-async function joinRoom(page, room, name, { mode = 'routed', secret = null } = {}) {
-  await page.fill('#room-input', room);
-  await page.fill('#name-input', name);
-  await page.check(`input[name="mediaMode"][value="${mode}"]`, { force: true });
-  if (secret !== null) {
-    await page.check('#e2ee-toggle', { force: true });
-    await page.fill('#secret-input', secret);
-  }
-  await page.click('#join-button');
-  try {
-    await page.waitForSelector('#call-view:not([hidden])', { timeout: 20_000 });
-  } catch (err) {
-    const error = await page.textContent('#join-error').catch(() => '');
-    throw new Error(`${name} could not join: ${error}\n${err.message}\n${page.consoleLog.join('\n')}`);
-  }
-}
 
 async function waitForBadge(page, visible, who) {
   try {
@@ -48,18 +21,6 @@ async function waitForBadge(page, visible, who) {
     const status = await page.textContent('#status').catch(() => '');
     throw new Error(`${who}: REC badge not ${visible ? 'shown' : 'hidden'} (status: "${status}")\n${err.message}\n${page.consoleLog.join('\n')}`);
   }
-}
-
-// The other person's video plays real frames (the recording has something to record; the screenshot too).
-async function waitForRemoteVideo(page) {
-  await page.waitForFunction(
-    () => {
-      const videos = [...document.querySelectorAll('.tile:not(.self) video')];
-      return videos.length >= 1 && videos.every((v) => v.videoWidth > 0 && v.currentTime > 0.5);
-    },
-    null,
-    { timeout: 30_000, polling: 200 },
-  );
 }
 
 const label = (page) => page.textContent('#record-button .label');

@@ -6,44 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { launchBrowser } from '../helpers/browser.mjs';
 import { screenshotPath } from '../helpers/screenshot.mjs';
 import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
+import { joinRoom, openDemo, waitForRemoteVideo } from '../helpers/demo.mjs';
 
 const skip = skipReason();
-
-async function openDemo(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const log = [];
-  page.on('console', (msg) => log.push(`[${msg.type()}] ${msg.text()}`));
-  page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
-  page.consoleLog = log;
-  await page.goto(`${url}/`);
-  return page;
-}
-
-async function joinRoom(page, room, name, mode) {
-  await page.fill('#room-input', room);
-  await page.fill('#name-input', name);
-  await page.check(`input[name="mediaMode"][value="${mode}"]`, { force: true });
-  await page.click('#join-button');
-  try {
-    await page.waitForSelector('#call-view:not([hidden])', { timeout: 20_000 });
-  } catch (err) {
-    const error = await page.textContent('#join-error').catch(() => '');
-    throw new Error(`${name} could not join: ${error}\n${err.message}\n${page.consoleLog.join('\n')}`);
-  }
-}
-
-// Every remote <video> in the grid is playing real frames.
-async function waitForRemoteVideo(page, count) {
-  await page.waitForFunction(
-    (n) => {
-      const videos = [...document.querySelectorAll('.tile:not(.self) video')];
-      return videos.length >= n && videos.every((v) => v.videoWidth > 0 && v.currentTime > 0.5);
-    },
-    count,
-    { timeout: 30_000, polling: 200 },
-  );
-}
 
 describe('demo page', { skip: skip ?? false }, () => {
   let server;
@@ -69,8 +34,8 @@ describe('demo page', { skip: skip ?? false }, () => {
   test('two people join a room by name, see each other and chat; screenshot (docs/demo.png)', async () => {
     const ada = await openDemo(browser, server.url);
     const lin = await openDemo(browser, server.url);
-    await joinRoom(ada, 'design-review', 'Ada Lovelace', 'relayed');
-    await joinRoom(lin, 'design-review', 'Linus', 'relayed');
+    await joinRoom(ada, 'design-review', 'Ada Lovelace', { mode: 'relayed' });
+    await joinRoom(lin, 'design-review', 'Linus', { mode: 'relayed' });
     await waitForRemoteVideo(ada, 1);
     await waitForRemoteVideo(lin, 1);
     assert.equal(await ada.textContent('#mode-badge'), 'relayed');

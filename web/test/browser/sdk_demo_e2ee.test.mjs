@@ -8,23 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import { launchBrowser } from '../helpers/browser.mjs';
 import { screenshotPath } from '../helpers/screenshot.mjs';
 import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
+import { openDemo } from '../helpers/demo.mjs';
 
 const skip = skipReason();
 const ROOM = 'board-meeting';
 const SECRET = 'tulips in the spring rain';
 const WRONG = 'autumn leaves falling';
 const CODE = /^\d{5} \d{5} \d{5} \d{5}$/;
-
-async function openDemo(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const log = [];
-  page.on('console', (msg) => log.push(`[${msg.type()}] ${msg.text()}`));
-  page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
-  page.consoleLog = log;
-  await page.goto(`${url}/`);
-  return page;
-}
 
 async function inCall(page, who) {
   try {

@@ -6,53 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser } from '../helpers/browser.mjs';
 import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
+import { joinRoom, openDemo } from '../helpers/demo.mjs';
 
 const skip = skipReason();
 // The router notices a silent peer only when consent expires (30 s without checks) if the browser sent
 // no close_notify; the demo then waits at most a few seconds between attempts.
 const kRecovers = 60_000;
-
-// Keeps every RTCPeerConnection the page makes in window.__pcs, so the test can break one.
-function trackPeerConnections() {
-  const Original = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Original {
-    constructor(...args) {
-      super(...args);
-      window.__pcs.push(this);
-    }
-  };
-}
-
-async function openDemo(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  await context.addInitScript(trackPeerConnections);
-  const page = await context.newPage();
-  const log = [];
-  page.on('console', (msg) => log.push(`[${msg.type()}] ${msg.text()}`));
-  page.on('pageerror', (err) => log.push(`[pageerror] ${err.message}`));
-  page.consoleLog = log;
-  await page.goto(`${url}/`);
-  return page;
-}
-
-// `secret`: create or join the room end-to-end encrypted.
-async function joinRoom(page, room, name, secret = null) {
-  await page.fill('#room-input', room);
-  await page.fill('#name-input', name);
-  await page.check('input[name="mediaMode"][value="routed"]', { force: true });
-  if (secret !== null) {
-    await page.check('#e2ee-toggle', { force: true });
-    await page.fill('#secret-input', secret);
-  }
-  await page.click('#join-button');
-  try {
-    await page.waitForSelector('#call-view:not([hidden])', { timeout: 20_000 });
-  } catch (err) {
-    const error = await page.textContent('#join-error').catch(() => '');
-    throw new Error(`${name} could not join: ${error}\n${err.message}\n${page.consoleLog.join('\n')}`);
-  }
-}
 
 // `count` remote tiles whose <video> plays real frames, none of them one marked as old by markVideos.
 async function waitForFreshRemoteVideo(page, count, timeout = 30_000) {
@@ -111,8 +70,8 @@ describe('demo: a routed media path that dies comes back', { skip: skip ?? false
   before(async () => {
     server = await UmbraServer.start();
     browser = await launchBrowser();
-    ada = await openDemo(browser, server.url);
-    lin = await openDemo(browser, server.url);
+    ada = await openDemo(browser, server.url, { trackPcs: true });
+    lin = await openDemo(browser, server.url, { trackPcs: true });
     await joinRoom(ada, 'flaky-network', 'Ada');
     await joinRoom(lin, 'flaky-network', 'Lin');
     await waitForFreshRemoteVideo(ada, 1);
@@ -255,10 +214,10 @@ describe('demo: an end-to-end encrypted room comes back encrypted', { skip: skip
   before(async () => {
     server = await UmbraServer.start();
     browser = await launchBrowser();
-    ada = await openDemo(browser, server.url);
-    lin = await openDemo(browser, server.url);
-    await joinRoom(ada, 'secret-flaky', 'Ada', SECRET);
-    await joinRoom(lin, 'secret-flaky', 'Lin', SECRET);
+    ada = await openDemo(browser, server.url, { trackPcs: true });
+    lin = await openDemo(browser, server.url, { trackPcs: true });
+    await joinRoom(ada, 'secret-flaky', 'Ada', { secret: SECRET });
+    await joinRoom(lin, 'secret-flaky', 'Lin', { secret: SECRET });
     await waitForFreshRemoteVideo(ada, 1);
     await waitForFreshRemoteVideo(lin, 1);
   });

@@ -8,23 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, openSdkPage, waitForDecodedFrames, waitInPage } from '../helpers/browser.mjs';
 import { UmbraServer, skipReason } from '../helpers/umbra_server.mjs';
+import { trackPeerConnections } from '../helpers/demo.mjs';
 
 const skip = skipReason();
 // The router notices a silent peer only when consent expires (30 s without checks) if the browser
 // sent no close_notify: the bound covers that case too.
 const kRouterNotices = 45_000;
-
-// Keeps every RTCPeerConnection the SDK makes in window.__pcs, so the test can break one.
-function trackPeerConnections() {
-  const Original = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Original {
-    constructor(...args) {
-      super(...args);
-      window.__pcs.push(this);
-    }
-  };
-}
 
 describe('routed media path closed under the SDK', { skip: skip ?? false }, () => {
   let server;
