@@ -12,6 +12,7 @@ import {
   ReplayWindow,
   deriveKeyCheck,
   keyCheckOfKid,
+  parseWireFrame,
 } from '../dist/umbra-e2ee.js';
 
 // Session secrets straight from random bytes: PBKDF2 is covered by the vectors.
@@ -238,25 +239,25 @@ test('setting the secret already in use changes nothing', async () => {
 test('the mismatch event comes after 1 s of undecryptable frames, the match on the next frame that opens', () => {
   const clock = new ManualClock();
   const t = new MismatchTracker(clock);
-  assert.equal(t.frameOpened(), null, 'no match event without a mismatch before it');
-  assert.equal(t.frameUndecryptable(false), null);
+  assert.equal(t.frameOpened('v', 1n), null, 'no match event without a mismatch before it');
+  assert.equal(t.frameUndecryptable('v', 1n, false), null);
   clock.advance(MISMATCH_AFTER_MS - 1);
-  assert.equal(t.frameUndecryptable(false), null);
+  assert.equal(t.frameUndecryptable('v', 1n, false), null);
   clock.advance(1);
-  assert.equal(t.frameUndecryptable(false), 'encryptionSecretMismatch');
-  assert.equal(t.frameUndecryptable(false), null, 'reported once');
-  assert.equal(t.frameOpened(), 'encryptionSecretMatch');
-  assert.equal(t.frameOpened(), null);
+  assert.equal(t.frameUndecryptable('v', 1n, false), 'encryptionSecretMismatch');
+  assert.equal(t.frameUndecryptable('v', 1n, false), null, 'reported once');
+  assert.equal(t.frameOpened('v', 1n), 'encryptionSecretMatch');
+  assert.equal(t.frameOpened('v', 1n), null);
 });
 
 test('a frame that opens restarts the 1 s count', () => {
   const clock = new ManualClock();
   const t = new MismatchTracker(clock);
-  t.frameUndecryptable(false);
+  t.frameUndecryptable('v', 1n, false);
   clock.advance(900);
-  t.frameOpened();
+  t.frameOpened('v', 1n);
   clock.advance(900);
-  assert.equal(t.frameUndecryptable(false), null);
+  assert.equal(t.frameUndecryptable('v', 1n, false), null);
   clock.advance(999);
   assert.equal(t.poll(), null);
   clock.advance(1);
@@ -265,9 +266,52 @@ test('a frame that opens restarts the 1 s count', () => {
 
 test('a key check we do not hold is a mismatch at once', () => {
   const t = new MismatchTracker(new ManualClock());
-  assert.equal(t.frameUndecryptable(true), 'encryptionSecretMismatch');
+  assert.equal(t.frameUndecryptable('v', 7n, true), 'encryptionSecretMismatch');
   assert.ok(t.mismatched);
 });
+
+test('frames without a readable header count towards the 1 s rule', () => {
+  const clock = new ManualClock();
+  const t = new MismatchTracker(clock);
+  assert.equal(t.frameUndecryptable('v', null, false), null);
+  clock.advance(MISMATCH_AFTER_MS);
+  assert.equal(t.frameUndecryptable('v', null, false), 'encryptionSecretMismatch');
+});
+
+test('a stream is mismatched while any of its tracks is, and matches once every track opens again', () => {
+  const t = new MismatchTracker(new ManualClock());
+  assert.equal(t.frameUndecryptable('audio', 10n, true), 'encryptionSecretMismatch');
+  assert.equal(t.frameUndecryptable('video', 20n, true), null, 'the stream was already reported');
+  assert.equal(t.frameOpened('audio', 10n), null, 'video still does not open');
+  assert.equal(t.frameOpened('video', 20n), 'encryptionSecretMatch');
+});
+
+test('a frame under a KID its track has moved away from says nothing, even when it opens', () => {
+  const t = new MismatchTracker(new ManualClock());
+  assert.equal(t.frameOpened('video', 1n), null);
+  assert.equal(t.frameUndecryptable('video', 2n, true), 'encryptionSecretMismatch');
+  assert.equal(t.frameOpened('video', 1n), null, 'a late frame from before the switch is no match');
+  assert.ok(t.mismatched);
+  assert.equal(t.frameOpened('video', 2n), 'encryptionSecretMatch', 'the current KID opening is');
+});
+
+test('a track that ends takes its state with it and says nothing', () => {
+  const t = new MismatchTracker(new ManualClock());
+  t.frameUndecryptable('video', 2n, true);
+  t.removeTrack('video');
+  assert.equal(t.mismatched, false);
+  assert.equal(t.trackCount, 0);
+  assert.equal(t.frameUndecryptable('audio', 3n, true), 'encryptionSecretMismatch', 'the next mismatch is reported again');
+});
+
+// Feeds one received frame to `ring` and `tracker` the way the worker does.
+async function receiveFrame(ring, tracker, track, codec, wire) {
+  const r = await ring.open(codec, wire);
+  if (r.ok) return { opened: true, event: tracker.frameOpened(track, r.value.kid) };
+  if (r.error === 'replay') return { opened: false, event: null };
+  const kid = parseWireFrame(codec, wire).value?.header.kid ?? null;
+  return { opened: false, event: tracker.frameUndecryptable(track, kid, r.error === 'unknownKeyCheck') };
+}
 
 test('a subscriber with another secret gets a mismatch, then a match once it sets the right one', async () => {
   const clock = new ManualClock();
@@ -278,10 +322,9 @@ test('a subscriber with another secret gets a mismatch, then a match once it set
   const events = [];
   let decoded = 0;
   const receive = async () => {
-    const r = await c.open('vp8', await sealOk(a, 'v', 'vp8', deltaFrame()));
-    const e = r.ok ? tracker.frameOpened() : tracker.frameUndecryptable(r.error === 'unknownKeyCheck');
-    if (r.ok) decoded++;
-    if (e) events.push(`${e}@${clock.now()}`);
+    const { opened, event } = await receiveFrame(c, tracker, 'v', 'vp8', await sealOk(a, 'v', 'vp8', deltaFrame()));
+    if (opened) decoded++;
+    if (event) events.push(`${event}@${clock.now()}`);
   };
   for (let i = 0; i < 10; i++) (await receive(), clock.advance(33));
   assert.equal(decoded, 0);
@@ -289,6 +332,35 @@ test('a subscriber with another secret gets a mismatch, then a match once it set
   await receive();
   assert.deepEqual(events, ['encryptionSecretMismatch@0', 'encryptionSecretMatch@330']);
   assert.equal(decoded, 1, 'receive keys are installed at once, before the switch delay');
+});
+
+test('a rotation the subscriber does not follow is one mismatch, however the tracks\' frames interleave', async () => {
+  const clock = new ManualClock();
+  const old = await sessionSecret();
+  const a = ring(clock, old, { switchDelayMs: 2000 });
+  const c = ring(clock, old);
+  const tracker = new MismatchTracker(clock);
+  const events = [];
+  const receive = async (track, codec, wire) => {
+    const { event } = await receiveFrame(c, tracker, track, codec, wire);
+    if (event) events.push(event);
+  };
+  await receive('audio', 'opus', await sealOk(a, 'audio', 'opus', opusFrame()));
+  await receive('video', 'vp8', await sealOk(a, 'video', 'vp8', deltaFrame()));
+  a.setSecret(await sessionSecret());
+  clock.advance(1999);
+  // The last video frame sealed under the old secret is still in flight (a late repair, or just a
+  // slower encoder) when audio has already switched.
+  const lateVideo = [await sealOk(a, 'video', 'vp8', deltaFrame()), await sealOk(a, 'video', 'vp8', deltaFrame())];
+  clock.advance(1);
+  await receive('audio', 'opus', await sealOk(a, 'audio', 'opus', opusFrame()));
+  await receive('video', 'vp8', lateVideo[0]);
+  await receive('video', 'vp8', await sealOk(a, 'video', 'vp8', deltaFrame()));
+  // It still opens (the old secret's receive keys are kept) and is decoded, but it says nothing.
+  const straggler = await receiveFrame(c, tracker, 'video', 'vp8', lateVideo[1]);
+  assert.deepEqual(straggler, { opened: true, event: null });
+  await receive('audio', 'opus', await sealOk(a, 'audio', 'opus', opusFrame()));
+  assert.deepEqual(events, ['encryptionSecretMismatch']);
 });
 
 test('random bytes never throw and never open', async () => {

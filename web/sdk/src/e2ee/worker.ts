@@ -7,7 +7,7 @@
 // exception in the transform drops the frame too.
 import type { Bytes } from './bytes.js';
 import type { FrameError } from './errors.js';
-import { type Codec, isCodec } from './frame.js';
+import { type Codec, isCodec, parseWireFrame } from './frame.js';
 import { KeyRing } from './keyring.js';
 import type { FromWorker, ToWorker, TransformOptions, TransformStats } from './messages.js';
 import { type SecretEvent, MismatchTracker } from './mismatch.js';
@@ -134,10 +134,14 @@ async function transformFrame(frame: EncodedFrame, record: TransformRecord, trac
     record.drop(opened.error);
     // A replay is a copy of a frame that opened (Chromium re-delivers frames whose packets were
     // retransmitted late): it says nothing about the secret.
-    if (opened.error !== 'replay') emit(tracker.frameUndecryptable(opened.error === 'unknownKeyCheck'), streamId);
+    if (opened.error !== 'replay') {
+      const parsed = parseWireFrame(codec, data);
+      const kid = parsed.ok ? parsed.value.header.kid : null;
+      emit(tracker.frameUndecryptable(trackId, kid, opened.error === 'unknownKeyCheck'), streamId);
+    }
     return false;
   }
-  emit(tracker.frameOpened(), streamId);
+  emit(tracker.frameOpened(trackId, opened.value.kid), streamId);
   frame.data = opened.value.frame.buffer;
   return true;
 }
@@ -175,7 +179,12 @@ function attach(readable: ReadableStream<EncodedFrame>, writable: WritableStream
     .catch(() => {
       // The sender or receiver went away; its stream errors and the pipe ends.
     })
-    .finally(() => keyRing.removeTrack(trackId));
+    .finally(() => {
+      keyRing.removeTrack(trackId);
+      const tracker = trackers.get(options.streamId);
+      tracker?.removeTrack(trackId);
+      if (tracker?.trackCount === 0) trackers.delete(options.streamId);
+    });
 }
 
 scope.onrtctransform = (event) => {
