@@ -151,10 +151,12 @@ TEST(KeyRing, WrongSecretIsRecognizedByItsKeyCheckWithoutTrying) {
   const auto track = alice.add_local_track(Codec::kOpus);
   MismatchTracker tracker;
 
-  const auto opened = open(eve, Codec::kOpus, seal(alice, track, Bytes{1, 2, 3}, t0), t0);
+  const Bytes wire = seal(alice, track, Bytes{1, 2, 3}, t0);
+  const auto opened = open(eve, Codec::kOpus, wire, t0);
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error(), Error::kUnknownKeyCheck);
-  EXPECT_EQ(tracker.on_failed(opened.error(), t0), SecretEvent::kEncryptionSecretMismatch);
+  EXPECT_EQ(tracker.on_failed(1, wire_kid(Codec::kOpus, wire), opened.error(), t0),
+            SecretEvent::kEncryptionSecretMismatch);
 }
 
 TEST(KeyRing, SameKeyCheckButWrongKeyIsUndecryptableAndMismatchesAfterOneSecond) {
@@ -174,7 +176,7 @@ TEST(KeyRing, SameKeyCheckButWrongKeyIsUndecryptableAndMismatchesAfterOneSecond)
     const auto opened = open(bob, Codec::kOpus, wire, t0 + milliseconds(ms));
     ASSERT_FALSE(opened);
     EXPECT_EQ(opened.error(), Error::kUndecryptable);
-    event = tracker.on_failed(opened.error(), t0 + milliseconds(ms));
+    event = tracker.on_failed(1, kid, opened.error(), t0 + milliseconds(ms));
   }
   EXPECT_EQ(event, SecretEvent::kEncryptionSecretMismatch);
   EXPECT_EQ(ms - 20, 1000) << "reported exactly when the frames had failed for 1 s";
@@ -183,9 +185,11 @@ TEST(KeyRing, SameKeyCheckButWrongKeyIsUndecryptableAndMismatchesAfterOneSecond)
   KeyRing alice("session-1");
   alice.set_session_secret(secret_a(), t0);
   const auto track = alice.add_local_track(Codec::kOpus);
-  const auto opened = open(bob, Codec::kOpus, seal(alice, track, Bytes{4, 5}, t0), t0 + milliseconds(1500));
+  const Bytes wire = seal(alice, track, Bytes{4, 5}, t0);
+  const auto opened = open(bob, Codec::kOpus, wire, t0 + milliseconds(1500));
   ASSERT_TRUE(opened);
-  EXPECT_EQ(tracker.on_opened(t0 + milliseconds(1500)), SecretEvent::kEncryptionSecretMatch);
+  EXPECT_EQ(tracker.on_opened(1, wire_kid(Codec::kOpus, wire), t0 + milliseconds(1500)),
+            SecretEvent::kEncryptionSecretMatch);
 }
 
 TEST(KeyRing, SealingWithoutASecretOrTrackFails) {
