@@ -7,6 +7,13 @@
 // NACKs from the producer's cache with RTX, PLI/FIR merged into one rate-limited request to the
 // publisher; RTCP towards publishers (NACK, PLI/FIR, RR) and subscribers (SR) is generated on
 // handle_timeout. Sans-IO like its transports: time comes in, datagrams go out through them.
+//
+// Simulcast (RFC 8853): a video producer may have up to three spatial layers, each its own RTP
+// stream (SSRC, RTX SSRC) with its own cache, NACKs, keyframe requests and reports. A layer named
+// only by rid (RFC 8851) is bound to the SSRC of the first packet whose RTP stream id or repaired
+// stream id header extension (RFC 8852) names it. Each consumer of such a producer forwards one
+// layer at a time, chosen by its SimulcastSelector (simulcast_selector.h), and answers its NACKs
+// from the layer it forwarded.
 #pragma once
 
 #include <cstdint>
@@ -30,12 +37,20 @@
 #include "router/receive_stats.h"
 #include "router/recording_tap.h"
 #include "router/rtp_rewriter.h"
+#include "router/simulcast_selector.h"
 #include "router/twcc_recorder.h"
 #include "router/webrtc_transport.h"
 
 namespace umbra::router {
 
 enum class MediaKind { kAudio, kVideo };
+
+// One simulcast layer of a producer.
+struct LayerParams {
+  std::uint32_t ssrc = 0;  // 0: learned from the first packet that carries `rid`
+  std::optional<std::uint32_t> rtx_ssrc;
+  std::string rid;  // RFC 8851; empty when the SDP named the layer by SSRC (a=ssrc-group:SIM)
+};
 
 struct ProducerParams {
   MediaKind kind = MediaKind::kVideo;
@@ -52,6 +67,15 @@ struct ProducerParams {
   std::optional<std::uint8_t> twcc_extension_id;
   // The signaling stream the producer belongs to: a recording names its file after it.
   std::string stream_id;
+  // Simulcast: the spatial layers, lowest resolution first, at most SimulcastSelector::kMaxLayers.
+  // Empty: one stream, given by ssrc and rtx_ssrc above.
+  std::vector<LayerParams> layers;
+  // RFC 8852 / RFC 9143 header extension ids, needed to bind layers announced by rid only; the
+  // mid tells two producers on one transport apart.
+  std::optional<std::uint8_t> rid_extension_id;
+  std::optional<std::uint8_t> repaired_rid_extension_id;
+  std::optional<std::uint8_t> mid_extension_id;
+  std::string mid;
 };
 
 struct RoomStats {
@@ -97,6 +121,17 @@ class Room : public WebRtcTransport::Listener {
                                          const std::string& producer_id, const ConsumerRtpParams& params,
                                          bool paused, TimePoint now);
   Result<void, std::string> set_consumer_paused(const std::string& consumer_id, bool paused);
+  // The highest simulcast layer the subscriber wants (0 = lowest). The consumer switches at the
+  // next keyframe of the new layer, which is asked of the publisher. Errors: consumer_not_found,
+  // not_simulcast (the producer has one layer).
+  Result<void, std::string> set_consumer_preferred_layer(const std::string& consumer_id, std::size_t layer,
+                                                         TimePoint now);
+  // The layer a consumer forwards now, and the one it is switching to (tests, stats).
+  struct ConsumerLayers {
+    std::optional<std::size_t> current;
+    std::optional<std::size_t> target;
+  };
+  std::optional<ConsumerLayers> consumer_layers(const std::string& consumer_id) const;
 
   void handle_timeout(TimePoint now);
 
@@ -124,15 +159,13 @@ class Room : public WebRtcTransport::Listener {
 
  private:
   struct Consumer;
-  struct Producer {
-    std::string id;
-    WebRtcTransport* transport = nullptr;
-    ProducerParams params;
+  // One RTP stream from the publisher: the producer itself, or one of its simulcast layers.
+  struct Layer {
+    LayerParams params;
     PacketCache cache;
     NackGenerator nacks;
     KeyframeRequester keyframes;
     ReceiveStats receive;
-    std::vector<Consumer*> consumers;
     // The publisher's last SR: its NTP <-> RTP timestamp mapping, which lip sync depends on.
     struct SenderClock {
       std::uint64_t ntp = 0;
@@ -140,9 +173,20 @@ class Room : public WebRtcTransport::Listener {
       TimePoint arrival{};
     };
     std::optional<SenderClock> sender_clock;
+    Layer(LayerParams p, bool use_fir, std::uint32_t clock_rate)
+        : params(std::move(p)), keyframes(use_fir), receive(clock_rate) {}
+  };
+  struct Producer {
+    std::string id;
+    WebRtcTransport* transport = nullptr;
+    ProducerParams params;
+    std::vector<std::unique_ptr<Layer>> layers;  // at least one, lowest resolution first
+    std::vector<Consumer*> consumers;
     std::uint64_t track = 0;  // the producer's number for recording taps
-    Producer(std::string id_, WebRtcTransport* t, const ProducerParams& p)
-        : id(std::move(id_)), transport(t), params(p), keyframes(p.use_fir), receive(p.clock_rate) {}
+    Producer(std::string id_, WebRtcTransport* t, const ProducerParams& p);
+    bool simulcast() const { return layers.size() > 1; }
+    // The layer whose stream has this SSRC (nullptr if none, e.g. not bound yet).
+    Layer* layer_of(std::uint32_t ssrc) const;
   };
   struct Consumer {
     std::string id;
@@ -151,6 +195,7 @@ class Room : public WebRtcTransport::Listener {
     ConsumerRtpParams params;
     RtpRewriter rewriter;
     NackResponder nack;
+    std::optional<SimulcastSelector> selector;  // simulcast producers only
     bool paused = false;
     bool needs_keyframe = false;
     std::uint32_t packets_sent = 0;
@@ -164,15 +209,22 @@ class Room : public WebRtcTransport::Listener {
           params(cp),
           rewriter(p->params.clock_rate, seq0, ts0),
           nack(cp, rtx_seq0) {}
+    // The producer's layer this consumer forwarded last (its NACKs and SRs refer to it).
+    Layer& forwarded_layer() const;
   };
   struct Route {
     Producer* producer = nullptr;
     Consumer* consumer = nullptr;
     bool rtx = false;
+    std::size_t layer = 0;
   };
   using RouteKey = std::pair<const WebRtcTransport*, std::uint32_t>;
 
-  void forward(Producer& producer, rtc::rtp::RtpPacket& packet, bool keyframe, TimePoint now);
+  // A packet from an SSRC not yet routed: binds it to the rid-announced layer it names, if any.
+  std::map<RouteKey, Route>::iterator bind_rid(WebRtcTransport& transport, const rtc::rtp::RtpPacket& packet);
+  void request_keyframe(Consumer& consumer);
+  void forward(Producer& producer, std::size_t layer, rtc::rtp::RtpPacket& packet, bool keyframe,
+               TimePoint now);
   void record(const Producer& producer, const rtc::rtp::RtpPacket& packet, TimePoint now);
   static void announce(RecordingTap& tap, const Producer& producer);
   void send_producer_feedback(Producer& producer, TimePoint now);

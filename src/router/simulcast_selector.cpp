@@ -40,9 +40,11 @@ bool SimulcastSelector::retarget(TimePoint now) {
 SimulcastSelector::Decision SimulcastSelector::on_packet(std::size_t layer, bool keyframe, TimePoint now) {
   if (layer >= count_) return {};
   last_seen_[layer] = now;
+  if (!first_seen_) first_seen_ = now;
   retarget(now);
   if (current_ == layer) return {true, false};
-  if (target_ == layer && keyframe) {
+  const bool early = !current_ && layer < preferred_ && now - *first_seen_ < kStartGrace;
+  if (target_ == layer && keyframe && !early) {
     current_ = layer;
     return {true, true};
   }

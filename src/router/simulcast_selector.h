@@ -25,6 +25,10 @@ class SimulcastSelector {
  public:
   static constexpr std::size_t kMaxLayers = 3;
   static constexpr Duration kInactiveAfter = std::chrono::seconds(1);
+  // At the start the layers' first packets arrive within milliseconds of each other: a keyframe
+  // of a layer below the ceiling is not taken this early, when a better layer may be about to
+  // show up (it would cost a second switch a frame later).
+  static constexpr Duration kStartGrace = std::chrono::milliseconds(100);
 
   // layer_count in 1..kMaxLayers (clamped); the preferred layer starts at the highest.
   explicit SimulcastSelector(std::size_t layer_count);
@@ -70,6 +74,7 @@ class SimulcastSelector {
   std::optional<std::size_t> current_;
   std::optional<std::size_t> target_;
   std::array<std::optional<TimePoint>, kMaxLayers> last_seen_{};
+  std::optional<TimePoint> first_seen_;
 };
 
 }  // namespace umbra::router

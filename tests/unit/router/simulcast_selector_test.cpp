@@ -147,6 +147,19 @@ TEST(SimulcastSelector, RestartWaitsForAFreshKeyframe) {
   EXPECT_EQ(f.frame({kLow, kMedium, kHigh}, {kHigh}), std::vector<std::size_t>{kHigh});
 }
 
+TEST(SimulcastSelector, StartsOnTheBestLayerWhenAllKeyframesComeTogether) {
+  Feed f;
+  EXPECT_EQ(f.frame({kLow, kMedium, kHigh}, {kLow, kMedium, kHigh}), std::vector<std::size_t>{kHigh})
+      << "no switch through the lower layers on the first frame";
+}
+
+TEST(SimulcastSelector, StartsOnALowerLayerWhenNothingBetterShowsUp) {
+  Feed f;
+  EXPECT_TRUE(f.frame({kLow}, {kLow}).empty());
+  f.now += SimulcastSelector::kStartGrace;
+  EXPECT_EQ(f.frame({kLow}, {kLow}), std::vector<std::size_t>{kLow});
+}
+
 TEST(SimulcastSelector, ClampsLayersItDoesNotHave) {
   SimulcastSelector two(2);
   two.set_preferred(7, TimePoint{});
