@@ -3,9 +3,12 @@
 // worker CPU (= per core), and end-to-end loss.
 //
 //   umbra_router_load [--publishers N] [--subscribers M] [--rate PPS] [--seconds S] [--workers W]
+//                     [--sendmmsg 0|1]
 //
 // rate is packets per second per publisher (1000-byte payloads); every packet is forwarded to M
-// subscribers, so the router sends N * M * rate packets per second when it keeps up.
+// subscribers, so the router sends N * M * rate packets per second when it keeps up. --sendmmsg 0
+// selects the workers' old one-sendto-per-datagram path (RouterOptions::batch_sends), the baseline
+// for the batched default.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
   const int rate = arg(argc, argv, "--rate", 500);
   const int seconds = arg(argc, argv, "--seconds", 5);
   const int workers = arg(argc, argv, "--workers", 1);
+  const bool batch_sends = arg(argc, argv, "--sendmmsg", 1) != 0;
 
   asio::io_context io;
   auto guard = asio::make_work_guard(io);
@@ -75,6 +79,7 @@ int main(int argc, char** argv) {
   router::RouterOptions options;
   options.rtc_port = 0;
   options.workers = static_cast<unsigned>(workers);
+  options.batch_sends = batch_sends;
   router::Router router(options, router_cert,
                         [&io](std::function<void()> fn) { asio::post(io, std::move(fn)); });
 
@@ -187,8 +192,9 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < cpu0.size(); ++i) cpu += cpu1[i] - cpu0[i];
   const double forwarded = static_cast<double>(stats1.packets_out - stats0.packets_out);
   const double expected = static_cast<double>(sent) * subscribers;
-  std::printf("publishers=%d subscribers/publisher=%d rate=%d pps/publisher workers=%d seconds=%.1f\n",
-              publishers, subscribers, rate, workers, elapsed);
+  std::printf(
+      "publishers=%d subscribers/publisher=%d rate=%d pps/publisher workers=%d sends=%s seconds=%.1f\n",
+      publishers, subscribers, rate, workers, batch_sends ? "sendmmsg" : "sendto", elapsed);
   std::printf("forwarded %.0f packets/s; router worker CPU %.2f s (%.0f%% of one core)\n",
               forwarded / elapsed, cpu, 100 * cpu / elapsed);
   std::printf("forwarded packets per CPU-second (per core): %.0f\n", cpu > 0 ? forwarded / cpu : 0.0);

@@ -30,6 +30,13 @@ Result<void, std::string> PeerTransport::start(const RemoteTransport& remote, Ti
   return {};
 }
 
+void PeerTransport::restart_ice(rtc::ice::Credentials local, rtc::ice::Credentials remote, TimePoint now) {
+  if (state_ == State::kNew || state_ == State::kClosed) return;
+  local_ice_ = std::move(local);
+  ice_.emplace(local_ice_, std::move(remote), now);
+  handle_timeout(now);
+}
+
 void PeerTransport::handle_datagram(MutableByteSpan datagram, const rtc::stun::Address& from, TimePoint now) {
   if (state_ == State::kNew || state_ == State::kClosed || !(from == remote_address_)) {
     ++stats_.dropped;

@@ -72,6 +72,11 @@ class PeerTransport {
   bool send_rtp(Bytes& packet);
   bool send_rtcp(Bytes& compound);
 
+  // ICE restart (RFC 8445 section 9) on a started transport: checks with our new credentials
+  // (`local`, whose ufrag went in the restart offer) against the answer's, to the same address.
+  // DTLS and SRTP carry on untouched; media keeps flowing meanwhile.
+  void restart_ice(rtc::ice::Credentials local, rtc::ice::Credentials remote, TimePoint now);
+
   State state() const { return state_; }
   const PeerStats& stats() const { return stats_; }
 

@@ -49,6 +49,8 @@ Router::Router(const RouterOptions& options, const crypto::Certificate& certific
     wo.listen_ip = options.listen_ip;
     wo.port = options.rtc_port == 0 ? 0 : static_cast<std::uint16_t>(options.rtc_port + i);
     wo.rtp_dump_dir = options.rtp_dump_dir;
+    wo.consent_timeout = options.consent_timeout;
+    wo.batch_sends = options.batch_sends;
     workers_.push_back(std::make_unique<Worker>(static_cast<int>(i), wo, dtls));
   }
   recording_ = std::make_unique<RecordingThread>();

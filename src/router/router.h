@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -45,6 +46,12 @@ struct RouterOptions {
   unsigned workers = 1;
   std::string announced_ip;  // the address put in ICE candidates; empty = listen_ip
   std::string rtp_dump_dir;  // `--rtp-dump DIR`
+  // A transport whose peer sent no valid ICE check for this long is closed and reported through
+  // set_on_transport_closed (RFC 7675 section 5.1 says 30 s; tests shorten it).
+  std::chrono::milliseconds consent_timeout = std::chrono::seconds(30);
+  // Each worker sends a pass's datagrams with one sendmmsg; false: one sendto per datagram (kept
+  // to measure the difference, docs/benchmarks.md).
+  bool batch_sends = true;
 };
 
 using ControlPoster = std::function<void(std::function<void()>)>;

@@ -12,6 +12,18 @@ using rtc::stun::DatagramKind;
 
 namespace {
 
+// "30 s", "1.5 s": the configured timeout as an operator would write it, for the close reason.
+std::string seconds_text(Duration d) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    std::string fraction = std::to_string(1000 + ms % 1000).substr(1);
+    while (fraction.back() == '0') fraction.pop_back();
+    text += "." + fraction;
+  }
+  return text + " s";
+}
+
 PcapEndpoint pcap_endpoint(const Address& a) {
   PcapEndpoint e;
   if (a.family == Address::Family::kIpv4) {
@@ -27,10 +39,11 @@ PcapEndpoint pcap_endpoint(const Address& a) {
 }  // namespace
 
 WebRtcTransport::WebRtcTransport(std::string id, std::shared_ptr<const rtc::dtls::DtlsContext> dtls_context,
-                                 SendFn send, TimePoint now)
+                                 SendFn send, TimePoint now, Duration consent_timeout)
     : id_(std::move(id)),
       send_(std::move(send)),
-      ice_(rtc::ice::generate_credentials(), now),
+      consent_timeout_(consent_timeout),
+      ice_(rtc::ice::generate_credentials(), now, consent_timeout),
       dtls_(std::move(dtls_context), rtc::dtls::DtlsTransport::Config{}) {}
 
 WebRtcTransport::~WebRtcTransport() = default;
@@ -177,7 +190,7 @@ void WebRtcTransport::handle_timeout(TimePoint now) {
     dump_flushed_ = now;
   }
   if (ice_.handle_timeout(now)) {
-    close("ice consent expired (no checks for 30 s)");
+    close("ice consent expired (no checks for " + seconds_text(consent_timeout_) + ")");
     return;
   }
   const auto dtls_deadline = dtls_.poll_timeout();

@@ -5,8 +5,9 @@
 //
 // Lifecycle: created (ICE credentials and our fingerprint go into the SDP answer) -> connect()
 // with the peer's DTLS fingerprint -> the browser's checks nominate an address -> DTLS handshake
-// -> SRTP keys -> connected. A failed handshake, consent expiry (no checks for 30 s) or a DTLS
-// close_notify closes it, once, with a reason.
+// -> SRTP keys -> connected. A failed handshake, consent expiry (no valid check for the consent
+// timeout, 30 s by default as RFC 7675 section 5.1 says) or a DTLS close_notify closes it, once,
+// with a reason.
 #pragma once
 
 #include <cstdint>
@@ -57,8 +58,10 @@ class WebRtcTransport {
 
   using SendFn = std::function<void(const rtc::stun::Address& to, ByteSpan datagram)>;
 
+  // consent_timeout: how long without a valid ICE check before the peer counts as gone (RFC 7675
+  // section 5.1 says 30 s; tests and operators may shorten it).
   WebRtcTransport(std::string id, std::shared_ptr<const rtc::dtls::DtlsContext> dtls_context, SendFn send,
-                  TimePoint now);
+                  TimePoint now, Duration consent_timeout = rtc::ice::kConsentTimeout);
   ~WebRtcTransport();
   WebRtcTransport(const WebRtcTransport&) = delete;
   WebRtcTransport& operator=(const WebRtcTransport&) = delete;
@@ -103,6 +106,7 @@ class WebRtcTransport {
 
   std::string id_;
   SendFn send_;
+  Duration consent_timeout_;
   Listener* listener_ = nullptr;
   rtc::ice::IceLiteServer ice_;
   rtc::dtls::DtlsTransport dtls_;

@@ -13,7 +13,6 @@ namespace umbra::router {
 
 namespace asio = boost::asio;
 using asio::ip::udp;
-using net::to_endpoint;
 using net::to_stun;
 
 namespace {
@@ -34,6 +33,8 @@ Worker::Worker(int index, const WorkerOptions& options, std::shared_ptr<const rt
   socket_.set_option(asio::socket_base::receive_buffer_size(kSocketBuffer), ignored);
   socket_.set_option(asio::socket_base::send_buffer_size(kSocketBuffer), ignored);
   port_ = socket_.local_endpoint().port();
+  batch_.emplace(socket_.native_handle(),
+                 options.batch_sends ? UdpSendBatch::Mode::kSendmmsg : UdpSendBatch::Mode::kSendto);
 }
 
 Worker::~Worker() {
@@ -63,29 +64,35 @@ double Worker::cpu_seconds() const {
 }
 
 void Worker::post(std::function<void()> fn) {
-  asio::post(io_, std::move(fn));
+  // A posted task may send (a close_notify, a keyframe request): its datagrams leave with it.
+  asio::post(io_, [this, fn = std::move(fn)] {
+    fn();
+    batch_->flush();
+  });
 }
 
 void Worker::receive() {
   socket_.async_receive_from(asio::buffer(buffer_), sender_,
                              [this](boost::system::error_code ec, std::size_t n) {
                                if (ec == asio::error::operation_aborted) return;
-                               if (!ec) {
-                                 const auto from = to_stun(sender_);
-                                 const MutableByteSpan datagram(buffer_.data(), n);
-                                 WebRtcTransport* t = mux_.route(datagram, from);
-                                 if (t != nullptr && t->handle_datagram(datagram, from, Clock::now()))
-                                   mux_.learn(from, *t);
-                               }
+                               if (!ec) on_datagram(n);
                                receive();
                              });
 }
 
+void Worker::on_datagram(std::size_t size) {
+  const auto from = to_stun(sender_);
+  const MutableByteSpan datagram(buffer_.data(), size);
+  WebRtcTransport* t = mux_.route(datagram, from);
+  if (t != nullptr && t->handle_datagram(datagram, from, Clock::now())) mux_.learn(from, *t);
+  // One pass: a published packet's copies to every subscriber (and any feedback) in one syscall.
+  batch_->flush();
+}
+
 void Worker::send(const rtc::stun::Address& to, ByteSpan datagram) {
-  boost::system::error_code ec;
-  socket_.send_to(asio::buffer(datagram.data(), datagram.size()), to_endpoint(to), 0, ec);
-  // UDP: a full socket buffer or an unreachable peer loses this one datagram, like the network would.
-  if (ec) ++send_errors_;
+  // UDP: a full socket buffer or an unreachable peer loses this one datagram, like the network
+  // would (UdpSendBatch counts it).
+  batch_->send(to, datagram);
 }
 
 void Worker::tick() {
@@ -96,6 +103,7 @@ void Worker::tick() {
     const bool drop = it->second->empty() && (!on_room_idle_ || on_room_idle_(it->first));
     it = drop ? rooms_.erase(it) : std::next(it);
   }
+  batch_->flush();
   publish_counters();
   timer_.expires_after(kTick);
   timer_.async_wait([this](boost::system::error_code ec) {
@@ -184,7 +192,8 @@ Room* Worker::room_of_consumer(const std::string& consumer_id) {
 WebRtcTransport& Worker::create_transport(const std::string& room_id, const std::string& transport_id) {
   const TimePoint now = Clock::now();
   auto transport = std::make_unique<WebRtcTransport>(
-      transport_id, dtls_, [this](const rtc::stun::Address& to, ByteSpan d) { send(to, d); }, now);
+      transport_id, dtls_, [this](const rtc::stun::Address& to, ByteSpan d) { send(to, d); }, now,
+      options_.consent_timeout);
   if (!options_.rtp_dump_dir.empty()) {
     const auto path = (std::filesystem::path(options_.rtp_dump_dir) / (transport_id + ".pcap")).string();
     auto file = PcapFile::create(path);

@@ -21,6 +21,7 @@
 
 #include "router/room.h"
 #include "router/udp_mux.h"
+#include "router/udp_send_batch.h"
 #include "rtc/dtls/dtls_context.h"
 
 namespace umbra::router {
@@ -29,6 +30,10 @@ struct WorkerOptions {
   std::string listen_ip = "127.0.0.1";
   std::uint16_t port = 0;    // 0: an ephemeral port (tests)
   std::string rtp_dump_dir;  // `--rtp-dump`: empty for none
+  // Every transport's ICE consent timeout (RFC 7675 section 5.1: 30 s).
+  Duration consent_timeout = rtc::ice::kConsentTimeout;
+  // Outgoing datagrams of one pass go out in one sendmmsg (UdpSendBatch); false: one sendto each.
+  bool batch_sends = true;
 };
 
 // Counters a worker publishes for other threads (the Router's stats()).
@@ -97,6 +102,7 @@ class Worker {
   void tick();
   void send(const rtc::stun::Address& to, ByteSpan datagram);
   void publish_counters();
+  void on_datagram(std::size_t size);
 
   int index_;
   WorkerOptions options_;
@@ -114,7 +120,7 @@ class Worker {
   std::map<std::string, std::vector<std::string>> transport_consumers_;
   std::array<std::uint8_t, 65536> buffer_{};
   boost::asio::ip::udp::endpoint sender_;
-  std::uint64_t send_errors_ = 0;
+  std::optional<UdpSendBatch> batch_;  // made once the socket is open
   WorkerCounters counters_;
   std::function<void(const std::string&, const std::string&)> on_transport_closed_;
   std::function<bool(const std::string&)> on_room_idle_;

@@ -54,7 +54,8 @@ struct Pair {
   PeerSide peer_events;
   TimePoint now = kT0;
 
-  Pair() {
+  explicit Pair(Duration consent_timeout = rtc::ice::kConsentTimeout)
+      : server{"t1", make_context(server_cert), net.sender(server_addr), kT0, consent_timeout} {
     server.set_listener(&server_events);
     peer.set_listener(&peer_events);
     net.attach(server_addr, [this](MutableByteSpan d, const rtc::stun::Address& from) {
@@ -183,6 +184,45 @@ TEST(WebRtcTransport, ClosesWhenThePeerStopsChecking) {
   p.server.handle_timeout(p.now + 31s);
   EXPECT_EQ(p.server.state(), WebRtcTransport::State::kClosed);
   EXPECT_NE(p.server_events.closed.find("consent"), std::string::npos);
+}
+
+TEST(WebRtcTransport, AShorterConsentTimeoutKeepsAPeerThatChecksAndClosesOneThatStopped) {
+  // 10 s is above the peer's consent check interval (RFC 7675 section 5.1: 4-6 s) and well below
+  // the default 30 s, so the option is what decides here.
+  Pair p(10s);
+  p.connect();
+  ASSERT_EQ(p.server.state(), WebRtcTransport::State::kConnected);
+  TimePoint last_check = p.now;
+  std::uint64_t seen = p.server.stats().datagrams_in;
+  auto step = [&](bool peer_alive) {
+    p.now += 100ms;
+    if (peer_alive) p.peer.handle_timeout(p.now);
+    p.net.run();
+    if (p.server.stats().datagrams_in != seen) {
+      seen = p.server.stats().datagrams_in;
+      last_check = p.now;
+    }
+    p.server.handle_timeout(p.now);
+  };
+  for (int i = 0; i < 600; ++i) step(true);  // a minute of a live peer
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kConnected) << p.server_events.closed;
+
+  // The peer vanishes: nothing more arrives from it.
+  for (int i = 0; i < 200 && p.server.state() != WebRtcTransport::State::kClosed; ++i) step(false);
+  ASSERT_EQ(p.server.state(), WebRtcTransport::State::kClosed);
+  EXPECT_GE(p.now - last_check, 10s) << "not before the configured timeout";
+  EXPECT_LT(p.now - last_check, 10s + 100ms) << "on the first tick after it";
+  EXPECT_EQ(p.server_events.closed, "ice consent expired (no checks for 10 s)");
+}
+
+TEST(WebRtcTransport, SaysAFractionalConsentTimeoutInTheCloseReason) {
+  Pair p(1500ms);
+  p.connect();
+  p.server.handle_timeout(p.now + 1000ms);
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kConnected);
+  p.server.handle_timeout(p.now + 1600ms);
+  EXPECT_EQ(p.server.state(), WebRtcTransport::State::kClosed);
+  EXPECT_EQ(p.server_events.closed, "ice consent expired (no checks for 1.5 s)");
 }
 
 }  // namespace
