@@ -211,9 +211,11 @@ void Router::connect_transport(const std::string& transport_id, const DtlsParame
 void Router::produce(const std::string& transport_id, const ProduceOptions& options,
                      RouterCallback<ProducerInfo> done) {
   if (options.rtp.codecs.empty()) return fail(std::move(done), "codec_unsupported", "no codec");
-  if (options.rtp.encodings.empty() || options.rtp.encodings.front().ssrc == 0) {
-    return fail(std::move(done), "ssrc_required",
-                "the router needs the stream's SSRC (no rid-only simulcast yet)");
+  const bool named = !options.rtp.encodings.empty() &&
+                     std::all_of(options.rtp.encodings.begin(), options.rtp.encodings.end(),
+                                 [](const RtpEncoding& e) { return e.ssrc != 0 || !e.rid.empty(); });
+  if (!named) {
+    return fail(std::move(done), "ssrc_required", "the router needs each stream's SSRC or simulcast rid");
   }
   const RtpCodec& codec = options.rtp.codecs.front();
   const RtpEncoding& encoding = options.rtp.encodings.front();
@@ -229,6 +231,16 @@ void Router::produce(const std::string& transport_id, const ProduceOptions& opti
     if (ext.uri == "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01") {
       params.twcc_extension_id = ext.id;
     }
+    // Simulcast layers named by rid only are bound to SSRCs from these (RFC 8852, RFC 9143).
+    if (ext.uri == "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id") params.rid_extension_id = ext.id;
+    if (ext.uri == "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id")
+      params.repaired_rid_extension_id = ext.id;
+    if (ext.uri == "urn:ietf:params:rtp-hdrext:sdes:mid") params.mid_extension_id = ext.id;
+  }
+  params.mid = options.rtp.mid;
+  // Simulcast (video): every encoding is a layer, lowest resolution first as offered.
+  if (params.kind == MediaKind::kVideo && (options.rtp.encodings.size() > 1 || encoding.ssrc == 0)) {
+    for (const auto& e : options.rtp.encodings) params.layers.push_back({e.ssrc, e.rtx_ssrc, e.rid});
   }
   const std::string mime = lower(codec.mime_type);
   params.keyframe_codec = mime == "video/vp8"    ? KeyframeCodec::kVp8
@@ -319,6 +331,19 @@ void Router::set_consumer_paused(const std::string& consumer_id, bool paused) {
   worker->post([worker, consumer_id, paused] {
     if (Room* room = worker->room_of_consumer(consumer_id))
       (void)room->set_consumer_paused(consumer_id, paused);
+  });
+}
+
+void Router::set_consumer_preferred_layer(const std::string& consumer_id, std::size_t layer) {
+  Worker* worker = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    worker = worker_of(consumer_workers_, consumer_id);
+  }
+  if (worker == nullptr) return;
+  worker->post([worker, consumer_id, layer] {
+    if (Room* room = worker->room_of_consumer(consumer_id))
+      (void)room->set_consumer_preferred_layer(consumer_id, layer, Clock::now());
   });
 }
 

@@ -72,6 +72,7 @@ class Router final : public server::MediaRouter {
   void consume(const std::string& transport_id, const server::ConsumeOptions& options,
                server::RouterCallback<server::ConsumerInfo> done) override;
   void set_consumer_paused(const std::string& consumer_id, bool paused) override;
+  void set_consumer_preferred_layer(const std::string& consumer_id, std::size_t layer) override;
   void close_transport(const std::string& transport_id) override;
   server::RouterStats stats() const override;
   void start_recording(const server::RecordingOptions& options,

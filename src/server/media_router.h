@@ -176,6 +176,13 @@ class MediaRouter {
                        RouterCallback<ConsumerInfo> done) = 0;
   // Pause or resume one consumer (subscribeToAudio/Video in routed sessions).
   virtual void set_consumer_paused(const std::string& consumer_id, bool paused) = 0;
+  // The highest simulcast layer a consumer should forward (0 = lowest; updateSubscription's
+  // preferredLayer). The router switches at the new layer's next keyframe; a consumer of a stream
+  // without simulcast ignores it. Routers without simulcast (test fakes) ignore it too.
+  virtual void set_consumer_preferred_layer(const std::string& consumer_id, std::size_t layer) {
+    (void)consumer_id;
+    (void)layer;
+  }
   // Closing a transport closes its producers and consumers.
   virtual void close_transport(const std::string& transport_id) = 0;
   // Reports a transport that closed on its own, on the control-plane thread: ICE consent expired

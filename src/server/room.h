@@ -36,6 +36,7 @@ struct LiveStream {
   // Routed sessions: the publisher's router transport and one producer per track.
   std::string transport_id;
   std::vector<std::string> producer_ids;
+  std::size_t video_layers = 1;  // routed: simulcast layers of the video track (updateSubscription)
 };
 
 // A subscription in a routed session: its own router transport with one consumer per track.

@@ -55,6 +55,47 @@ std::vector<std::uint32_t> primary_ssrcs(const sdp::MediaDescription& m) {
   return out;
 }
 
+bool has_sim_group(const sdp::MediaDescription& m) {
+  return std::any_of(m.ssrc_groups.begin(), m.ssrc_groups.end(),
+                     [](const sdp::SsrcGroup& g) { return g.semantics == "SIM"; });
+}
+
+// The rank of a rid among the names browsers and SFUs conventionally use ("q"uarter, "h"alf,
+// "f"ull; "l"ow, "m"edium, "h"igh), or -1 when the names are not all of one such family.
+int conventional_rank(const std::vector<std::string>& rids, const std::string& rid) {
+  const auto has = [&](const char* name) { return std::find(rids.begin(), rids.end(), name) != rids.end(); };
+  const std::vector<std::string> family = has("l") || has("m") ? std::vector<std::string>{"l", "m", "h"}
+                                                               : std::vector<std::string>{"q", "h", "f"};
+  for (const auto& r : rids) {
+    if (std::find(family.begin(), family.end(), r) == family.end()) return -1;
+  }
+  return static_cast<int>(std::find(family.begin(), family.end(), rid) - family.begin());
+}
+
+// RFC 8853 5.1: the simulcast streams in a=simulcast:send order, each by its first alternative rid
+// (without a=simulcast, the a=rid lines), then lowest resolution first: SDP says nothing about
+// resolutions, so conventional names decide, otherwise the offered order does (the web SDK offers
+// the lowest first).
+std::vector<std::string> send_rids(const sdp::MediaDescription& m) {
+  std::vector<std::string> out;
+  if (m.simulcast && !m.simulcast->send.empty()) {
+    for (const auto& stream : m.simulcast->send) {
+      if (!stream.empty()) out.push_back(stream.front().rid);
+    }
+  } else {
+    for (const auto& rid : m.rids) {
+      if (rid.send) out.push_back(rid.id);
+    }
+  }
+  if (!out.empty() && conventional_rank(out, out.front()) >= 0) {
+    const auto names = out;
+    std::stable_sort(out.begin(), out.end(), [&](const std::string& a, const std::string& b) {
+      return conventional_rank(names, a) < conventional_rank(names, b);
+    });
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<PublishPlan, std::string> plan_publish(const rtc::sdp::SessionDescription& offer,
@@ -90,13 +131,29 @@ Result<PublishPlan, std::string> plan_publish(const rtc::sdp::SessionDescription
       }
       p.rtp.codecs.push_back(std::move(codec));
     }
-    for (const auto ssrc : primary_ssrcs(offered)) {
-      p.rtp.encodings.push_back({ssrc, offered.rtx_ssrc_for(ssrc), ""});
+    // Simulcast by rid (what browsers offer) unless a=ssrc-group:SIM names the layers' SSRCs:
+    // the router binds each rid to its SSRC from the first packet's RTP stream id extension.
+    const auto rids = send_rids(offered);
+    if (accepted.simulcast && !rids.empty() && !has_sim_group(offered)) {
+      for (const auto& rid : rids) p.rtp.encodings.push_back({0, std::nullopt, rid});
+    } else {
+      for (const auto ssrc : primary_ssrcs(offered)) {
+        p.rtp.encodings.push_back({ssrc, offered.rtx_ssrc_for(ssrc), ""});
+      }
     }
     if (p.rtp.encodings.empty()) {
-      for (const auto& rid : offered.rids) {
-        if (rid.send) p.rtp.encodings.push_back({0, std::nullopt, rid.id});
-      }
+      for (const auto& rid : rids) p.rtp.encodings.push_back({0, std::nullopt, rid});
+    }
+    if (p.rtp.encodings.size() > 1) {
+      // The router switches a subscriber between layers at keyframes, which it must recognise.
+      if (accepted.kind != "video") return err(std::string("simulcast is for video only"));
+      if (p.rtp.encodings.size() > kMaxSimulcastLayers)
+        return err("at most " + std::to_string(kMaxSimulcastLayers) + " simulcast layers");
+      std::string codec = p.rtp.codecs.empty() ? std::string() : p.rtp.codecs.front().mime_type;
+      std::transform(codec.begin(), codec.end(), codec.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      if (codec != "video/vp8" && codec != "video/h264")
+        return err("simulcast needs VP8 or H264 (the offer's first codec is " + codec + ")");
     }
     for (const auto& e : accepted.extmaps) {
       p.rtp.header_extensions.push_back({e.uri, static_cast<std::uint8_t>(e.id)});

@@ -20,6 +20,9 @@ rtc::sdp::LocalEndpoint local_endpoint(const TransportInfo& transport);
 // (rtc/sdp/negotiation.h), so the browser is the client.
 Result<DtlsParameters, std::string> client_dtls(const rtc::sdp::SessionDescription& sdp);
 
+// Simulcast: the router forwards one of up to this many spatial layers to each subscriber.
+inline constexpr std::size_t kMaxSimulcastLayers = 3;
+
 struct PublishPlan {
   std::string answer_sdp;
   DtlsParameters dtls;
@@ -27,6 +30,10 @@ struct PublishPlan {
 };
 
 // Answers a publishing browser's offer on `transport`. `e2ee` restricts video to VP8 (DESIGN.md 4.7).
+// A video section with simulcast (a=simulcast:send and a=rid, RFC 8853 / RFC 8851, or
+// a=ssrc-group:SIM) becomes one producer with one encoding per layer, lowest resolution first;
+// the answer accepts the layers (a=simulcast:recv). Simulcast needs VP8 or H264 (keyframes must
+// be recognisable to switch layers) and at most kMaxSimulcastLayers layers.
 Result<PublishPlan, std::string> plan_publish(const rtc::sdp::SessionDescription& offer,
                                               const TransportInfo& transport, bool e2ee,
                                               const std::string& stream_id);

@@ -186,6 +186,8 @@ void SignalingHub::routed_publish(Room& room, LiveConnection& self, const Reques
       done_one(connected.value.has_value(), connected.error);
     });
     for (const auto& producer : plan->producers) {
+      if (producer.kind == "video")
+        pending->stream.video_layers = std::max<std::size_t>(1, producer.rtp.encodings.size());
       router_.produce(tid, producer, [pending, done_one](RouterOutcome<ProducerInfo> produced) {
         if (produced.value) pending->stream.producer_ids.push_back(produced.value->producer_id);
         done_one(produced.value.has_value(), produced.error);

@@ -207,16 +207,32 @@ void SignalingHub::handle_update_subscription(Room& room, LiveConnection& self, 
   const auto stream_id = f.string("streamId", 64, true);
   const auto audio = f.boolean("audio");
   const auto video = f.boolean("video");
+  const auto layer_name = f.string("preferredLayer", 16, false);
   if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
   const auto it = room.streams.find(*stream_id);
   if (it == room.streams.end() || !it->second.subscribers.contains(self.id)) {
     return fail(link, r.id, "not_found", "not subscribed to that stream");
+  }
+  // Simulcast: the highest layer the router may forward (low/medium/high = layer 0/1/2, clamped to
+  // the layers the publisher sends). Checked before anything changes, so an error changes nothing.
+  std::optional<std::size_t> layer;
+  if (layer_name) {
+    if (*layer_name == "low") layer = 0;
+    if (*layer_name == "medium") layer = 1;
+    if (*layer_name == "high") layer = 2;
+    if (!layer) return fail(link, r.id, "bad_request", "preferredLayer must be low, medium or high");
+    if (room.session.media_mode != MediaMode::kRouted)
+      return fail(link, r.id, "routed_required", "layers are chosen by the router (routed sessions only)");
+    if (it->second.video_layers < 2)
+      return fail(link, r.id, "not_simulcast", "that stream is not published with simulcast");
+    layer = std::min(*layer, it->second.video_layers - 1);
   }
   // Routed: the router stops forwarding what the subscriber does not want (relayed: the SDK's business).
   if (const auto routed = self.routed.find(*stream_id); routed != self.routed.end()) {
     for (const auto& [kind, consumer_id] : routed->second.consumers) {
       const auto& wanted = kind == "audio" ? audio : video;
       if (wanted) router_.set_consumer_paused(consumer_id, !*wanted);
+      if (layer && kind == "video") router_.set_consumer_preferred_layer(consumer_id, *layer);
     }
   }
   reply(link, r.id);

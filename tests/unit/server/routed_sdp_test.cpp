@@ -101,5 +101,81 @@ TEST(RoutedSdp, SubscribeOfferCarriesTheRoutersSsrcsAudioFirst) {
   EXPECT_NE(text.find("a=ssrc:3333"), std::string::npos);
 }
 
+// The rtc/sdp tests' real Chromium 156 offer with three rid layers (a=simulcast:send h;m;l).
+sdp::SessionDescription simulcast_offer() {
+  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / "rtc" / "sdp" /
+                    "chromium156_publish_simulcast_offer.sdp";
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = sdp::parse(text.str());
+  EXPECT_TRUE(parsed.ok()) << path;
+  return parsed.ok() ? *parsed : sdp::SessionDescription{};
+}
+
+const ProduceOptions* video_of(const PublishPlan& plan) {
+  for (const auto& p : plan.producers) {
+    if (p.kind == "video") return &p;
+  }
+  return nullptr;
+}
+
+TEST(RoutedSdp, RidSimulcastBecomesOneProducerWithALayerPerRidLowestFirst) {
+  const auto plan = plan_publish(simulcast_offer(), router_transport(), true, "str_x");
+  ASSERT_TRUE(plan.ok()) << plan.error();
+  const ProduceOptions* video = video_of(*plan);
+  ASSERT_NE(video, nullptr);
+  ASSERT_EQ(video->rtp.encodings.size(), 3u);
+  // Chromium offered h;m;l: the conventional names say which is the lowest.
+  EXPECT_EQ(video->rtp.encodings[0].rid, "l");
+  EXPECT_EQ(video->rtp.encodings[1].rid, "m");
+  EXPECT_EQ(video->rtp.encodings[2].rid, "h");
+  for (const auto& e : video->rtp.encodings) EXPECT_EQ(e.ssrc, 0u) << "bound later from the rid extension";
+  bool rid_extension = false;
+  for (const auto& ext : video->rtp.header_extensions) {
+    rid_extension |= ext.uri == "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+  }
+  EXPECT_TRUE(rid_extension) << "the router needs it to find the layers";
+
+  const auto answer = sdp::parse(plan->answer_sdp);
+  ASSERT_TRUE(answer.ok());
+  const auto& m = answer->media[1];
+  ASSERT_TRUE(m.simulcast);
+  EXPECT_EQ(m.simulcast->recv.size(), 3u);
+  EXPECT_EQ(m.rids.size(), 3u);
+  EXPECT_NE(plan->answer_sdp.find("a=simulcast:recv h;m;l"), std::string::npos);
+}
+
+TEST(RoutedSdp, SimGroupSimulcastKeepsTheGroupsSsrcsAndTheirRtx) {
+  auto offer = chromium_offer();
+  auto& m = offer.media[1];
+  m.ssrcs.clear();
+  m.ssrc_groups.clear();
+  for (std::uint32_t s : {100u, 200u, 300u}) {
+    m.ssrcs.push_back({s, "cname", ""});
+    m.ssrcs.push_back({s + 1, "cname", ""});
+    m.ssrc_groups.push_back({"FID", {s, s + 1}});
+  }
+  m.ssrc_groups.push_back({"SIM", {100, 200, 300}});
+  const auto plan = plan_publish(offer, router_transport(), false, "str_x");
+  ASSERT_TRUE(plan.ok()) << plan.error();
+  const ProduceOptions* video = video_of(*plan);
+  ASSERT_NE(video, nullptr);
+  ASSERT_EQ(video->rtp.encodings.size(), 3u);
+  EXPECT_EQ(video->rtp.encodings[0].ssrc, 100u);
+  EXPECT_EQ(video->rtp.encodings[2].ssrc, 300u);
+  EXPECT_EQ(video->rtp.encodings[2].rtx_ssrc, std::optional<std::uint32_t>(301u));
+}
+
+TEST(RoutedSdp, MoreThanThreeSimulcastLayersAreRefused) {
+  auto offer = simulcast_offer();
+  auto& m = offer.media[1];
+  m.rids.push_back({"x", true, {}});
+  m.simulcast->send.push_back({{"x", false}});
+  const auto plan = plan_publish(offer, router_transport(), false, "str_x");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.error().find("at most 3"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace umbra::server
