@@ -17,6 +17,7 @@ export type UmbraErrorName =
   | 'ConflictError' //            already subscribed, subscribing to yourself, a duplicate stream
   | 'MediaModeError' //           the request needs the other media mode (routed vs relayed)
   | 'RouterUnavailableError' //   a routed session, but the server has no media router available
+  | 'NotSimulcastError' //        setPreferredLayer on a stream that was not published with simulcast
   | 'RateLimitedError' //         too many messages; slow down and retry
   | 'MessageTooLargeError' //     a field exceeds its limit (signal type > 128 chars, data > 8 KiB …)
   | 'InvalidParameterError' //    an argument is missing, ill-typed or out of range
@@ -59,6 +60,7 @@ const kServerCodeToName: Record<string, UmbraErrorName> = {
   routed_required: 'MediaModeError',
   relayed_required: 'MediaModeError',
   router_unavailable: 'RouterUnavailableError',
+  not_simulcast: 'NotSimulcastError',
   negotiation_failed: 'NegotiationFailedError',
   router_error: 'NegotiationFailedError',
   rate_limited: 'RateLimitedError',

@@ -24,7 +24,7 @@ export type {
 export { Publisher } from './publisher.js';
 export type { PublishOptions, PublisherEvents } from './publisher.js';
 export { Subscriber } from './subscriber.js';
-export type { SubscribeOptions, SubscriberEvents } from './subscriber.js';
+export type { SimulcastLayer, SubscribeOptions, SubscriberEvents } from './subscriber.js';
 export { UmbraError, isUmbraError } from './errors.js';
 export type { UmbraErrorName } from './errors.js';
 export type { Archive, ArchiveStatus, ArchiveStopReason, ArchiveStream } from './archive.js';

@@ -27,6 +27,27 @@ export interface PublishOptions {
   publishVideo?: boolean;
   // Reuse an existing <video> element for the preview.
   element?: HTMLVideoElement;
+  // Routed sessions: send the camera as three VP8 layers (quarter, half and full resolution) so the
+  // router can give each subscriber the one it asks for (subscriber.setPreferredLayer). Ignored in
+  // relayed sessions. End-to-end encryption encrypts every layer alike.
+  simulcast?: boolean;
+}
+
+// The simulcast layers, lowest first as the router expects them (docs/protocol.md 3.6): rid, scale,
+// and a bitrate cap that suits 1280x720 at 30 fps.
+const kSimulcastEncodings: RTCRtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+// The router switches layers at keyframes it must recognise: VP8 first (E2EE keeps only VP8 anyway).
+function preferVp8(transceiver: RTCRtpTransceiver): void {
+  const codecs = typeof RTCRtpSender.getCapabilities === 'function' ? RTCRtpSender.getCapabilities('video') : null;
+  if (codecs === null || typeof transceiver.setCodecPreferences !== 'function') return;
+  const vp8 = codecs.codecs.filter((c) => c.mimeType.toLowerCase() === 'video/vp8');
+  const rest = codecs.codecs.filter((c) => c.mimeType.toLowerCase() !== 'video/vp8');
+  if (vp8.length > 0) transceiver.setCodecPreferences([...vp8, ...rest]);
 }
 
 export interface PublisherEvents {
@@ -58,6 +79,7 @@ export class Publisher extends Emitter<PublisherEvents> {
   #videoEnabled: boolean;
   // Relayed: subscriber connectionId → its peer connection. Routed: the single key "router".
   readonly #peers = new Map<string, { pc: RTCPeerConnection; queue: TaskQueue }>();
+  readonly #simulcast: boolean;
   #destroyed = false;
 
   private constructor(
@@ -76,6 +98,7 @@ export class Publisher extends Emitter<PublisherEvents> {
     this.#videoTrack = media.getVideoTracks()[0] ?? null;
     this.#audioEnabled = this.#audioTrack !== null && options.publishAudio !== false;
     this.#videoEnabled = this.#videoTrack !== null && options.publishVideo !== false;
+    this.#simulcast = options.simulcast === true;
     if (this.#audioTrack) this.#audioTrack.enabled = this.#audioEnabled;
     if (this.#videoTrack) this.#videoTrack.enabled = this.#videoEnabled;
     this.element = options.element ?? document.createElement('video');
@@ -95,6 +118,9 @@ export class Publisher extends Emitter<PublisherEvents> {
     const name = options.name ?? '';
     if (typeof name !== 'string' || name.length > kMaxNameLength) {
       throw new UmbraError('InvalidParameterError', `name must be a string of at most ${kMaxNameLength} characters`);
+    }
+    if (options.simulcast !== undefined && typeof options.simulcast !== 'boolean') {
+      throw new UmbraError('InvalidParameterError', 'simulcast must be true or false');
     }
     const screen = options.videoSource === 'screen';
     const videoType: VideoType = options.videoType ?? (screen ? 'screen' : 'camera');
@@ -316,7 +342,14 @@ export class Publisher extends Emitter<PublisherEvents> {
     const streamId = this.stream?.streamId ?? '';
     for (const track of [this.#audioTrack, this.#videoTrack]) {
       if (track === null) continue;
-      const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.mediaStream] });
+      // Simulcast goes to the router only (key 'router'): a relayed subscriber takes one encoding.
+      const simulcast = this.#simulcast && key === 'router' && track.kind === 'video';
+      const transceiver = pc.addTransceiver(track, {
+        direction: 'sendonly',
+        streams: [this.mediaStream],
+        ...(simulcast ? { sendEncodings: kSimulcastEncodings.map((e) => ({ ...e })) } : {}),
+      });
+      if (simulcast) preferVp8(transceiver);
       const e2ee = this.#link.e2ee;
       if (e2ee) {
         const kind = track.kind === 'audio' ? 'audio' : 'video';

@@ -15,6 +15,10 @@ export interface SubscribeOptions {
   element?: HTMLVideoElement;
 }
 
+// Simulcast layers (routed sessions, a stream published with simulcast: true): the highest one the
+// router may send this subscriber.
+export type SimulcastLayer = 'low' | 'medium' | 'high';
+
 export interface SubscriberEvents {
   // The first remote track arrived (media is flowing, or about to).
   connected: { stream: Stream };
@@ -40,6 +44,7 @@ export class Subscriber extends Emitter<SubscriberEvents> {
   #audio: boolean;
   #video: boolean;
   #destroyed = false;
+  #preferredLayer: SimulcastLayer = 'high';
   #connectedEmitted = false;
 
   // Session.subscribe() calls this; applications use session.subscribe(stream, options).
@@ -116,6 +121,23 @@ export class Subscriber extends Emitter<SubscriberEvents> {
 
   async getStats(): Promise<MediaStats> {
     return collectStats([this.#pc], 'inbound');
+  }
+
+  // Routed sessions: the highest simulcast layer to receive ('high' until set). The router switches at
+  // the new layer's next keyframe, so the picture changes within about a second and never breaks; it
+  // sends a lower layer meanwhile if the publisher stops sending this one. Throws NotSimulcastError
+  // when the stream was published without simulcast, MediaModeError in a relayed session.
+  async setPreferredLayer(layer: SimulcastLayer): Promise<void> {
+    if (layer !== 'low' && layer !== 'medium' && layer !== 'high') {
+      throw new UmbraError('InvalidParameterError', "layer must be 'low', 'medium' or 'high'");
+    }
+    if (this.#destroyed) throw new UmbraError('InvalidStateError', 'this subscriber was destroyed');
+    await this.#link.request('updateSubscription', { streamId: this.stream.streamId, preferredLayer: layer });
+    this.#preferredLayer = layer;
+  }
+
+  get preferredLayer(): SimulcastLayer {
+    return this.#preferredLayer;
   }
 
   async #toggle(kind: 'audio' | 'video', enabled: boolean): Promise<void> {
