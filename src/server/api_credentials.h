@@ -14,6 +14,7 @@ struct ApiCredentials {
 struct AuthError {
   std::string code;
   std::string message;
+  int status = 401;  // the REST answer's status (503 when the project JWT replay cache is full)
 };
 
 }  // namespace umbra::server

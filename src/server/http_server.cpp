@@ -225,11 +225,9 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return shutdown();
     if (ec == http::error::body_limit) {
-      api_.count_response(413);
       return respond(json_error(413, "payload_too_large", "request bodies are at most 64 KiB"), 11, false);
     }
     if (ec == http::error::header_limit) {
-      api_.count_response(431);
       return respond(json_error(431, "headers_too_large", "request headers are at most 16 KiB"), 11, false);
     }
     if (ec) return;  // timeout or reset: nothing to answer
@@ -358,8 +356,11 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     send(res, true);
   }
 
+  // Every answer leaves through here, so /metrics counts the status that went out: a route's 200 that
+  // a Range turned into 206 or 416, a 413/431 that never reached the routes.
   template <class Body>
   void send(std::shared_ptr<http::response<Body>> res, bool file) {
+    api_.count_response(static_cast<int>(res->result_int()));
     // The read deadline would cut a long download over a slow link; an hour bounds a stuck client.
     if (file) stream_.expires_after(kFileWriteTimeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {

@@ -32,8 +32,8 @@ std::optional<std::int64_t> integer_claim(const nlohmann::json& claims, const ch
 
 }  // namespace
 
-Result<void, AuthError> verify_project_token(std::string_view authorization, const ApiCredentials& creds,
-                                             std::int64_t now_seconds) {
+Result<ProjectClaims, AuthError> verify_project_token(std::string_view authorization,
+                                                      const ApiCredentials& creds, std::int64_t now_seconds) {
   if (authorization.empty()) {
     return err(fail("missing_token", "an Authorization: Bearer <project JWT> header is required"));
   }
@@ -67,11 +67,32 @@ Result<void, AuthError> verify_project_token(std::string_view authorization, con
   if (*exp > now_seconds + kMaxProjectTokenAheadSeconds) {
     return err(fail("token_lifetime_too_long", "the project JWT's exp is more than 5 minutes ahead"));
   }
-  const auto jti = claims.find("jti");
-  if (jti != claims.end() && !jti->is_string()) {
-    return err(fail("malformed_token", "the project JWT's jti must be a string"));
+  ProjectClaims out;
+  out.exp = *exp;
+  if (const auto jti = claims.find("jti"); jti != claims.end()) {
+    if (!jti->is_string()) return err(fail("malformed_token", "the project JWT's jti must be a string"));
+    out.jti = jti->get<std::string>();
   }
-  return {};
+  return out;
+}
+
+Result<void, AuthError> ProjectAuth::verify(std::string_view authorization, std::int64_t now_seconds) {
+  const auto claims = verify_project_token(authorization, creds_, now_seconds);
+  if (!claims) return err(claims.error());
+  if (!claims->jti) return {};
+  switch (seen_.check_and_remember(*claims->jti, claims->exp, now_seconds)) {
+    case JtiCheck::kFresh: return {};
+    case JtiCheck::kReplayed:
+      return err(
+          fail("token_replayed",
+               "this project JWT's jti was already used; mint a new token (with a new jti) per request"));
+    case JtiCheck::kFull: break;
+  }
+  AuthError full = fail("replay_cache_full",
+                        "too many distinct project JWTs in the last 5 minutes; retry shortly or send "
+                        "tokens without jti");
+  full.status = 503;
+  return err(std::move(full));
 }
 
 std::string mint_project_token(const ApiCredentials& creds, std::int64_t now_seconds,

@@ -60,11 +60,14 @@ bool valid_room_name(const std::string& name) {
 RestApi::RestApi(RestConfig config, SessionStore& store, SignalingHub& hub, MediaRouter& router,
                  ArchiveService& archives, const StaticFiles& files, Clock clock)
     : config_(std::move(config)),
+      auth_(config_.credentials),
       store_(store),
       hub_(hub),
       router_(router),
       archives_(archives),
-      archive_routes_(archives),
+      archive_routes_(archives,
+                      DownloadUrlSigner(config_.credentials.secret, config_.download_url_ttl_seconds),
+                      [this] { return clock_(); }),
       files_(files),
       clock_(std::move(clock)) {}
 
@@ -75,7 +78,6 @@ void RestApi::count_response(int status) {
 HttpResponse RestApi::handle(const HttpRequest& request) {
   const auto [path, query] = split_target(request.target);
   HttpResponse response = route(request, path, query);
-  count_response(response.status);
   if (response.status >= 500) {
     log::error("http", "request failed", {{"method", request.method}, {"path", path}});
   } else {
@@ -117,9 +119,11 @@ HttpResponse RestApi::route(const HttpRequest& request, const std::string& path,
     return json_error(404, "not_found", "no such resource");
   }
 
-  // Everything under /v1 needs a project JWT.
-  const auto auth = verify_project_token(request.authorization, config_.credentials, clock_() / 1000);
-  if (!auth) return json_error(401, auth.error().code, auth.error().message);
+  // A signed archive download URL is its own credential (docs/rest-api.md); everything else under /v1
+  // needs a project JWT.
+  if (auto download = archive_routes_.signed_download(request, segments, query)) return *download;
+  const auto auth = auth_.verify(request.authorization, clock_() / 1000);
+  if (!auth) return json_error(auth.error().status, auth.error().code, auth.error().message);
 
   if (segments.size() >= 2 && segments[1] == "archives")
     return archive_routes_.route(request, segments, query);

@@ -10,8 +10,10 @@
 
 #include "server/api_credentials.h"
 #include "server/archive_service.h"
+#include "server/download_url.h"
 #include "server/http_types.h"
 #include "server/media_router.h"
+#include "server/project_auth.h"
 #include "server/rest_archives.h"
 #include "server/rest_json.h"
 #include "server/session_store.h"
@@ -23,6 +25,7 @@ namespace umbra::server {
 struct RestConfig {
   ApiCredentials credentials;
   bool demo = false;  // enables POST /demo/rooms/{name}/join and .../archives (only with --dev or --demo)
+  std::int64_t download_url_ttl_seconds = kDefaultDownloadUrlTtlSeconds;  // archive downloadUrl lifetime
 };
 
 class RestApi {
@@ -34,7 +37,8 @@ class RestApi {
 
   HttpResponse handle(const HttpRequest& request);
 
-  // Counted by the HTTP layer too (oversized bodies never reach handle()).
+  // Called by the HTTP layer with the status that really went out (a file route's 200 may leave as
+  // 206 or 416 once the Range is applied), so handle() itself counts nothing.
   void count_response(int status);
 
  private:
@@ -49,6 +53,7 @@ class RestApi {
   HttpResponse metrics();
 
   RestConfig config_;
+  ProjectAuth auth_;
   SessionStore& store_;
   SignalingHub& hub_;
   MediaRouter& router_;

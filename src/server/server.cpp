@@ -132,6 +132,7 @@ Result<std::unique_ptr<Server>, std::string> Server::start(const ServerOptions& 
   impl->files =
       std::make_unique<StaticFiles>(options.web_root.empty() ? default_web_root() : options.web_root);
   RestConfig rest_config{options.credentials, options.dev || options.demo};
+  rest_config.download_url_ttl_seconds = options.download_url_ttl_seconds;
   impl->api = std::make_unique<RestApi>(rest_config, *impl->store, *impl->hub, *impl->router, *impl->archives,
                                         *impl->files, wall_clock_ms);
   impl->http = std::make_unique<HttpServer>(impl->io, *impl->api, *impl->hub);

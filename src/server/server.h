@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "server/api_credentials.h"
+#include "server/download_url.h"
 #include "server/media_router.h"
 
 namespace umbra::server {
@@ -23,6 +24,8 @@ struct ServerOptions {
   ApiCredentials credentials;
   bool dev = false;
   bool demo = false;
+  // How long an archive's signed downloadUrl stays valid (docs/rest-api.md).
+  std::int64_t download_url_ttl_seconds = kDefaultDownloadUrlTtlSeconds;
   // Kept for the media router (DESIGN.md section 1); the control plane only passes them on.
   std::uint16_t rtc_port = 7881;
   std::string announced_ip;

@@ -51,6 +51,23 @@ TEST(ServerApi, RefusesRequestsWithoutValidProjectJwt) {
   EXPECT_EQ(error_code(garbage), "malformed_token");
 }
 
+// docs/rest-api.md "Authentication": a jti makes a project JWT single-use; one without may be reused.
+TEST(ServerApi, AProjectJwtWithAJtiWorksOnceAndOneWithoutKeepsWorking) {
+  TempDir dir;
+  RunningServer server(dir.path());
+  const std::string once = mint_project_token(kTestCreds, now_seconds());
+  EXPECT_EQ(server.call("GET", "/v1/sessions", "", once).status, 200);
+  const auto replayed = server.call("GET", "/v1/sessions", "", once);
+  EXPECT_EQ(replayed.status, 401);
+  EXPECT_EQ(error_code(replayed), "token_replayed");
+  EXPECT_EQ(server.call("GET", "/v1/sessions").status, 200) << "a fresh jti still works";
+
+  const json claims = {{"iss", "testkey"}, {"iat", now_seconds()}, {"exp", now_seconds() + 60}};
+  const std::string reusable = jwt_sign_hs256(claims.dump(), kTestCreds.secret);
+  EXPECT_EQ(server.call("GET", "/v1/sessions", "", reusable).status, 200);
+  EXPECT_EQ(server.call("GET", "/v1/sessions", "", reusable).status, 200);
+}
+
 TEST(ServerApi, CreatesAndGetsAnE2eeSessionWithCapabilities) {
   TempDir dir;
   RunningServer server(dir.path());
@@ -160,6 +177,8 @@ TEST(ServerApi, OversizedBodyIs413) {
   const auto r = server.call("POST", "/v1/sessions", std::string(70 * 1024, ' '));
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(error_code(r), "payload_too_large");
+  const auto metrics = server.call("GET", "/metrics", "", "").body;
+  EXPECT_NE(metrics.find("umbra_http_responses_total{status=\"413\"} 1\n"), std::string::npos) << metrics;
 }
 
 TEST(ServerApi, MetricsArePrometheusText) {

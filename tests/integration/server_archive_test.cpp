@@ -9,6 +9,7 @@
 #include "raw_http_client.h"
 #include "router/router.h"
 #include "server/archive_store.h"
+#include "server/download_url.h"
 #include "server/session_store.h"
 #include "server_test_support.h"
 
@@ -276,10 +277,13 @@ TEST(ServerArchive, ArchiveFilesServeByteRangesAndHead) {
 
   const std::string content = ScriptedRecordingRouter::kFileContent;
   const std::string size = std::to_string(content.size());
-  const std::pair<std::string, std::string> auth{"Authorization",
-                                                 "Bearer " + mint_project_token(kTestCreds, now_seconds())};
+  // A project JWT carries a jti, so each request gets its own.
+  const auto auth = [] {
+    return std::pair<std::string, std::string>{"Authorization",
+                                               "Bearer " + mint_project_token(kTestCreds, now_seconds())};
+  };
   const auto get = [&](std::vector<std::pair<std::string, std::string>> headers) {
-    headers.push_back(auth);
+    headers.push_back(auth());
     return raw_http(server.port(), "GET", url, headers);
   };
 
@@ -288,7 +292,7 @@ TEST(ServerArchive, ArchiveFilesServeByteRangesAndHead) {
   EXPECT_EQ(whole.header("Accept-Ranges"), "bytes");
   EXPECT_EQ(whole.body, content);
 
-  const auto head = raw_http(server.port(), "HEAD", url, {auth});
+  const auto head = raw_http(server.port(), "HEAD", url, {auth()});
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.header("Content-Length"), size);
   EXPECT_EQ(head.header("Content-Type"), "video/webm");
@@ -328,6 +332,82 @@ TEST(ServerArchive, ArchiveFilesServeByteRangesAndHead) {
   EXPECT_EQ(if_range.body, content);
 
   EXPECT_EQ(raw_http(server.port(), "HEAD", url).status, 401) << "HEAD needs the JWT like GET";
+
+  // /metrics counts the status that went out, not the route's 200 before the Range was applied.
+  const auto metrics = server.call("GET", "/metrics", "", "").body;
+  EXPECT_NE(metrics.find("umbra_http_responses_total{status=\"206\"} 4\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("umbra_http_responses_total{status=\"416\"} 1\n"), std::string::npos) << metrics;
+}
+
+// An archive file's downloadUrl is its own credential: a <video src> can use it without the project JWT,
+// for that file only and until it expires (docs/rest-api.md "downloadUrl").
+TEST(ServerArchive, DownloadUrlServesTheFileWithoutAProjectJwt) {
+  TempDir dir;
+  RunningServer server(dir.path(), {}, false, scripted_router());
+  const auto session = create_session(server, {{"mediaMode", "routed"}});
+  WsClient client(server.port());
+  ASSERT_EQ(client.join(client_token(session, Role::kPublisher))["type"], "joined");
+  const auto started = server.call("POST", "/v1/archives", json{{"sessionId", session}}.dump());
+  ASSERT_EQ(started.status, 200) << started.body;
+  const std::string id = json::parse(started.body)["id"];
+  ASSERT_EQ(server.call("POST", "/v1/archives/" + id + "/stop").status, 200);
+  ASSERT_TRUE(client.read_until("archiveStopped").has_value());
+  const auto stream = server.call_json("GET", "/v1/archives/" + id)["streams"][0];
+  const std::string url = stream["url"];
+  const std::string download = stream["downloadUrl"];
+  ASSERT_TRUE(download.starts_with(url + "?expires=")) << download;
+  EXPECT_NE(download.find("&signature="), std::string::npos);
+  const auto expires = std::stoll(download.substr(url.size() + 9));
+  EXPECT_GE(expires, now_seconds() + 3600 - 5);
+  EXPECT_LE(expires, now_seconds() + 3600);
+  const auto listed = server.call_json("GET", "/v1/archives?sessionId=" + session);
+  EXPECT_TRUE(listed["archives"][0]["streams"][0]["downloadUrl"].is_string()) << "lists carry it too";
+
+  const std::string content = ScriptedRecordingRouter::kFileContent;
+  const auto whole = raw_http(server.port(), "GET", download);
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.header("Content-Type"), "video/webm");
+  EXPECT_EQ(whole.body, content);
+  const auto range = raw_http(server.port(), "GET", download, {{"Range", "bytes=2-5"}});
+  EXPECT_EQ(range.status, 206);
+  EXPECT_EQ(range.body, content.substr(2, 4));
+  const auto head = raw_http(server.port(), "HEAD", download);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(content.size()));
+  EXPECT_EQ(raw_http(server.port(), "GET", download, {{"Authorization", "Bearer garbage"}}).status, 200)
+      << "the signature decides; a stray Authorization header does not matter";
+
+  const auto code_of = [](const RawHttpResponse& r) -> std::string {
+    const auto body = json::parse(r.body, nullptr, false);
+    if (body.is_discarded() || !body.contains("error")) return "<none>";
+    return body["error"]["code"];
+  };
+  const auto refused = [&](const std::string& target, const std::string& code, const std::string& why) {
+    const auto r = raw_http(server.port(), "GET", target);
+    EXPECT_EQ(r.status, 403) << why;
+    EXPECT_EQ(code_of(r), code) << why;
+    EXPECT_EQ(r.body.find(content), std::string::npos) << why;
+  };
+  const std::string query = download.substr(url.size());
+  std::string flipped = download;
+  char& changed = flipped[flipped.size() - 10];  // inside the signature, away from its trailing bits
+  changed = changed == 'A' ? 'B' : 'A';
+  refused(flipped, "invalid_signature", "a changed signature");
+  refused(url + "?expires=" + std::to_string(expires + 3600) + query.substr(query.find('&')),
+          "invalid_signature", "a later expires under the old signature");
+  refused("/v1/archives/" + id + "/files/str_other-video.webm" + query, "invalid_signature",
+          "another file's path under this signature");
+  refused("/v1/archives/arc_AAAAAAAAAAAAAAAAAAAAAA/files/str_test-video.webm" + query, "invalid_signature",
+          "another archive's path under this signature");
+  refused(url + "?expires=" + std::to_string(expires), "invalid_signature", "no signature");
+  refused(url + query + "x", "invalid_signature", "a signature with trailing garbage");
+  const DownloadUrlSigner same_key(kTestCreds.secret, 60);
+  refused(same_key.sign(url, now_seconds() - 3600), "url_expired", "a genuine URL whose time has passed");
+  const DownloadUrlSigner other_secret("another secret", 3600);
+  refused(other_secret.sign(url, now_seconds()), "invalid_signature", "signed under another API secret");
+
+  EXPECT_EQ(raw_http(server.port(), "DELETE", download).status, 405) << "a download URL only reads";
+  EXPECT_EQ(server.call("GET", "/v1/archives/" + id).status, 200) << "the archive is still there";
 }
 
 TEST(ServerArchive, DeletingTheSessionStopsItsArchive) {
@@ -354,11 +434,11 @@ TEST(ServerArchive, AnUnwritableArchiveDirectoryIsAClearError) {
   auto server = std::move(*started);
   std::thread loop([&] { server->run(); });
   const std::string url = "http://127.0.0.1:" + std::to_string(server->port());
-  const std::string jwt = mint_project_token(kTestCreds, now_seconds());
-  const auto session =
-      json::parse(http_request(url, "POST", "/v1/sessions", R"({"mediaMode":"routed"})", jwt)->body);
-  const auto r =
-      http_request(url, "POST", "/v1/archives", json{{"sessionId", session["sessionId"]}}.dump(), jwt);
+  const auto session = json::parse(http_request(url, "POST", "/v1/sessions", R"({"mediaMode":"routed"})",
+                                                mint_project_token(kTestCreds, now_seconds()))
+                                       ->body);
+  const auto r = http_request(url, "POST", "/v1/archives", json{{"sessionId", session["sessionId"]}}.dump(),
+                              mint_project_token(kTestCreds, now_seconds()));
   server->stop();
   loop.join();
   ASSERT_TRUE(r.ok());

@@ -29,11 +29,7 @@ class ArchiveServiceTest : public ArchiveFixture {
     s.done({FakeRecordingRouter::report(s.options.archive_id, "started", std::move(streams)), {}});
   }
 
-  HttpResponse get(RestArchives& routes, const std::string& target) {
-    HttpRequest request;
-    request.method = "GET";
-    request.target = target;
-    const auto [path, query] = split_target(target);
+  static std::vector<std::string> segments_of(const std::string& path) {
     std::vector<std::string> segments;
     std::size_t start = 1;
     while (start <= path.size()) {
@@ -42,7 +38,35 @@ class ArchiveServiceTest : public ArchiveFixture {
       segments.push_back(path.substr(start, end - start));
       start = end + 1;
     }
-    return routes.route(request, segments, query);
+    return segments;
+  }
+
+  HttpResponse get(RestArchives& routes, const std::string& target) {
+    HttpRequest request;
+    request.method = "GET";
+    request.target = target;
+    const auto [path, query] = split_target(target);
+    return routes.route(request, segments_of(path), query);
+  }
+
+  // What the REST API does before its JWT check: nullopt means "not a signed URL, needs the JWT".
+  std::optional<HttpResponse> get_signed(RestArchives& routes, const std::string& target,
+                                         const std::string& method = "GET") {
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    const auto [path, query] = split_target(target);
+    return routes.signed_download(request, segments_of(path), query);
+  }
+
+  static std::string code_of(const HttpResponse& r) {
+    const auto body = json::parse(r.body, nullptr, false);
+    return body.is_discarded() || !body.contains("error") ? "<none>"
+                                                          : body["error"]["code"].get<std::string>();
+  }
+
+  RestArchives routes_at(const std::int64_t& now_ms) {
+    return RestArchives(*service_, DownloadUrlSigner("devsecret", 3600), [&now_ms] { return now_ms; });
   }
 };
 
@@ -294,7 +318,8 @@ TEST_F(ArchiveServiceTest, FilesAreServedOnlyByTheirListedNames) {
   answer_start(0, {FakeRecordingRouter::stream("str_a", "video", "recording"),
                    FakeRecordingRouter::stream("str_c", "audio", "no_media"), evil});
   std::ofstream(root() / a.id / "str_a-video.webm") << "webm";
-  RestArchives routes(*service_);
+  const std::int64_t now_ms = 1'800'000'000'000;
+  auto routes = routes_at(now_ms);
   const std::string base = "/v1/archives/" + a.id + "/files/";
 
   const auto ok = get(routes, base + "str_a-video.webm");
@@ -313,6 +338,52 @@ TEST_F(ArchiveServiceTest, FilesAreServedOnlyByTheirListedNames) {
   // Listed but nothing written (no media): 404 with the reason.
   EXPECT_EQ(get(routes, base + "str_c-audio.webm").status, 404);
   EXPECT_EQ(get(routes, "/v1/archives/arc_none/files/str_a-video.webm").status, 404);
+}
+
+TEST_F(ArchiveServiceTest, ArchiveJsonCarriesADownloadUrlValidForAnHour) {
+  add_session("ses_1");
+  const auto a = start_ok("ses_1");
+  answer_start(0, {FakeRecordingRouter::stream("str_a", "video", "recording")});
+  std::ofstream(root() / a.id / "str_a-video.webm") << "webm";
+  std::int64_t now_ms = 1'800'000'000'000;
+  auto routes = routes_at(now_ms);
+  const auto archive = json::parse(get(routes, "/v1/archives/" + a.id).body);
+  const std::string url = archive["streams"][0]["url"];
+  const std::string download = archive["streams"][0]["downloadUrl"];
+  EXPECT_TRUE(download.starts_with(url + "?expires=1800003600&signature=")) << download;
+
+  EXPECT_FALSE(get_signed(routes, url).has_value()) << "a plain url still needs the project JWT";
+  const auto served = get_signed(routes, download);
+  ASSERT_TRUE(served.has_value());
+  EXPECT_EQ(served->status, 200);
+  EXPECT_EQ(served->file_path, (root() / a.id / "str_a-video.webm").string());
+  EXPECT_EQ(get_signed(routes, download, "POST")->status, 405);
+
+  now_ms += 3'599'999;
+  EXPECT_EQ(get_signed(routes, download)->status, 200) << "valid up to the last millisecond before expires";
+  now_ms += 1;
+  const auto expired = get_signed(routes, download);
+  EXPECT_EQ(expired->status, 403);
+  EXPECT_EQ(code_of(*expired), "url_expired");
+  EXPECT_TRUE(expired->file_path.empty());
+
+  const auto fresh = json::parse(get(routes, "/v1/archives/" + a.id).body)["streams"][0]["downloadUrl"];
+  EXPECT_EQ(get_signed(routes, fresh.get<std::string>())->status, 200)
+      << "GET the archive again for a new URL";
+}
+
+TEST_F(ArchiveServiceTest, ASignedUrlIsCheckedBeforeTheArchiveIsLookedUp) {
+  const std::int64_t now_ms = 1'800'000'000'000;
+  auto routes = routes_at(now_ms);
+  const auto unknown =
+      get_signed(routes, "/v1/archives/arc_none/files/x.webm?expires=1900000000&signature=AAAA");
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_EQ(unknown->status, 403) << "not 404: a bad URL learns nothing about what exists";
+  EXPECT_EQ(code_of(*unknown), "invalid_signature");
+  const DownloadUrlSigner signer("devsecret", 3600);
+  const auto genuine = get_signed(routes, signer.sign("/v1/archives/arc_none/files/x.webm", now_ms / 1000));
+  EXPECT_EQ(genuine->status, 404) << "a genuine URL for a deleted archive";
+  EXPECT_EQ(code_of(*genuine), "archive_not_found");
 }
 
 TEST_F(ArchiveServiceTest, RecordsRunningAtStartUpBecomeInterrupted) {

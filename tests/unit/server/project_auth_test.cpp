@@ -76,5 +76,64 @@ TEST(ProjectAuth, RefusesMissingOrNonNumericTimes) {
   EXPECT_EQ(code_of(bearer({{"iss", "devkey"}, {"iat", kNow}, {"exp", 1e300}})), "malformed_token");
 }
 
+TEST(ProjectAuth, ReturnsTheJtiAndExpForReplayTracking) {
+  const auto claims = verify_project_token(
+      bearer({{"iss", "devkey"}, {"iat", kNow}, {"exp", kNow + 60}, {"jti", "abc"}}), kCreds, kNow);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->jti, "abc");
+  EXPECT_EQ(claims->exp, kNow + 60);
+  EXPECT_EQ(code_of(bearer({{"iss", "devkey"}, {"iat", kNow}, {"exp", kNow + 60}, {"jti", 7}})),
+            "malformed_token");
+}
+
+std::string verdict(ProjectAuth& auth, const std::string& authorization, std::int64_t now = kNow) {
+  const auto result = auth.verify(authorization, now);
+  return result.ok() ? "ok" : std::to_string(result.error().status) + " " + result.error().code;
+}
+
+TEST(ProjectAuth, AJtiIsAcceptedOnceWhileItsTokenLives) {
+  ProjectAuth auth(kCreds);
+  const std::string token = "Bearer " + mint_project_token(kCreds, kNow, 60);
+  EXPECT_EQ(verdict(auth, token), "ok");
+  EXPECT_EQ(verdict(auth, token), "401 token_replayed");
+  EXPECT_EQ(verdict(auth, token, kNow + 59), "401 token_replayed");
+  EXPECT_EQ(verdict(auth, token, kNow + 60), "401 token_expired");
+  EXPECT_EQ(verdict(auth, "Bearer " + mint_project_token(kCreds, kNow, 60)), "ok")
+      << "each mint has its own jti";
+}
+
+TEST(ProjectAuth, TheSameJtiInADifferentTokenIsAReplay) {
+  ProjectAuth auth(kCreds);
+  EXPECT_EQ(verdict(auth, bearer({{"iss", "devkey"}, {"iat", kNow}, {"exp", kNow + 60}, {"jti", "j1"}})),
+            "ok");
+  EXPECT_EQ(verdict(auth, bearer({{"iss", "devkey"}, {"iat", kNow + 1}, {"exp", kNow + 90}, {"jti", "j1"}})),
+            "401 token_replayed");
+}
+
+TEST(ProjectAuth, TokensWithoutJtiMayBeReused) {
+  ProjectAuth auth(kCreds);
+  const std::string token = bearer({{"iss", "devkey"}, {"iat", kNow}, {"exp", kNow + 60}});
+  EXPECT_EQ(verdict(auth, token), "ok");
+  EXPECT_EQ(verdict(auth, token), "ok");
+  EXPECT_EQ(auth.tracked(), 0u);
+}
+
+TEST(ProjectAuth, ARefusedTokenDoesNotUseUpItsJti) {
+  ProjectAuth auth(kCreds);
+  const nlohmann::json claims = {{"iss", "devkey"}, {"iat", kNow}, {"exp", kNow + 60}, {"jti", "j2"}};
+  EXPECT_EQ(verdict(auth, bearer(claims, "othersecret")), "401 invalid_signature");
+  EXPECT_EQ(verdict(auth, bearer(claims)), "ok") << "a forger cannot burn a jti it does not hold";
+}
+
+TEST(ProjectAuth, AFullReplayCacheRefusesNewJtisWith503AndLetsOthersThrough) {
+  ProjectAuth auth(kCreds, 2);
+  EXPECT_EQ(verdict(auth, "Bearer " + mint_project_token(kCreds, kNow, 30)), "ok");
+  EXPECT_EQ(verdict(auth, "Bearer " + mint_project_token(kCreds, kNow, 60)), "ok");
+  EXPECT_EQ(verdict(auth, "Bearer " + mint_project_token(kCreds, kNow, 60)), "503 replay_cache_full");
+  EXPECT_EQ(verdict(auth, bearer({{"iss", "devkey"}, {"iat", kNow}, {"exp", kNow + 60}})), "ok");
+  EXPECT_EQ(verdict(auth, "Bearer " + mint_project_token(kCreds, kNow + 30, 60), kNow + 30), "ok")
+      << "room again once the first token expired";
+}
+
 }  // namespace
 }  // namespace umbra::server
