@@ -37,6 +37,61 @@ async function until(check, what, timeout = 30_000) {
   throw new Error(`${what} not reached in ${timeout} ms; last seen ${JSON.stringify(last)}`);
 }
 
+// Publishes a simulcast camera on `publisher`, subscribes on `subscriber`, moves the preferred layer
+// low → high and checks the decoded width follows. Returns the stream id, or null when skipped.
+async function publishAndSwitch(t, publisher, subscriber) {
+  const published = await publisher.evaluate(() =>
+    T.attempt(() =>
+      T.publish({ name: 'cam', audioSource: false, simulcast: true, resolution: { width: 1280, height: 720 } }),
+    ),
+  );
+  if (!published.ok && published.name === 'RouterUnavailableError') {
+    t.skip(`the server has no media router (${published.message})`);
+    return null;
+  }
+  assert.ok(published.ok, `publish failed: ${published.name}: ${published.message}`);
+  const streamId = published.value;
+  await subscriber.evaluate((id) => T.subscribe(id), streamId);
+  await waitForDecodedFrames(subscriber, streamId, 10);
+
+  // What Chromium sends on this machine: at least two layers of different sizes.
+  const sent = await until(async () => {
+    const layers = await publisher.evaluate(sentLayers);
+    return { ok: layers.length >= 2 && layers[0].width < layers[layers.length - 1].width, layers };
+  }, 'two or more simulcast layers sent');
+  t.diagnostic(
+    `Chromium sends ${sent.layers.length} layers: ${sent.layers.map((l) => `${l.rid} ${l.width}x${l.height}`).join(', ')}`,
+  );
+
+  const decodedWidth = (id) => T.subscribers.get(id).getStats().then((s) => (s.video ? s.video.frameWidth : 0));
+  // The subscriber's decoder shows the wanted layer (lowest or highest sent now) for a few polls in a row.
+  const follows = async (layer) => {
+    let streak = 0;
+    return until(async () => {
+      const layers = await publisher.evaluate(sentLayers);
+      const want = layer === 'low' ? layers[0] : layers[layers.length - 1];
+      const width = await subscriber.evaluate(decodedWidth, streamId);
+      streak = want !== undefined && width === want.width && layers.length >= 2 ? streak + 1 : 0;
+      return { ok: streak >= 3, width, layers };
+    }, `the subscriber decoding the ${layer} layer`);
+  };
+
+  const set = await subscriber.evaluate(
+    (id) => T.attempt(() => T.subscribers.get(id).setPreferredLayer('low')),
+    streamId,
+  );
+  assert.ok(set.ok, `setPreferredLayer('low') failed: ${set.name}: ${set.message}`);
+  const low = await follows('low');
+  t.diagnostic(`low: decoded ${low.width} px wide`);
+
+  await subscriber.evaluate((id) => T.subscribers.get(id).setPreferredLayer('high'), streamId);
+  const high = await follows('high');
+  t.diagnostic(`high: decoded ${high.width} px wide`);
+  assert.ok(high.width > low.width, `high (${high.width}) is wider than low (${low.width})`);
+  assert.equal(await subscriber.evaluate((id) => T.subscribers.get(id).preferredLayer, streamId), 'high');
+  return streamId;
+}
+
 describe('routed simulcast in the browser', { skip: skip ?? false }, () => {
   let server;
   let browser;
@@ -66,50 +121,7 @@ describe('routed simulcast in the browser', { skip: skip ?? false }, () => {
   });
 
   test('the subscriber decodes the layer it prefers: low, then high', async (t) => {
-    const published = await publisher.evaluate(() =>
-      T.attempt(() =>
-        T.publish({ name: 'cam', audioSource: false, simulcast: true, resolution: { width: 1280, height: 720 } }),
-      ),
-    );
-    if (!published.ok && published.name === 'RouterUnavailableError') {
-      t.skip(`the server has no media router (${published.message})`);
-      return;
-    }
-    assert.ok(published.ok, `publish failed: ${published.name}: ${published.message}`);
-    streamId = published.value;
-    await subscriber.evaluate((id) => T.subscribe(id), streamId);
-    await waitForDecodedFrames(subscriber, streamId, 10);
-
-    // What Chromium sends on this machine: at least two layers of different sizes.
-    const sent = await until(async () => {
-      const layers = await publisher.evaluate(sentLayers);
-      return { ok: layers.length >= 2 && layers[0].width < layers[layers.length - 1].width, layers };
-    }, 'two or more simulcast layers sent');
-    t.diagnostic(`Chromium sends ${sent.layers.length} layers: ${sent.layers.map((l) => `${l.rid} ${l.width}x${l.height}`).join(', ')}`);
-
-    const decodedWidth = (id) => T.subscribers.get(id).getStats().then((s) => (s.video ? s.video.frameWidth : 0));
-    // The subscriber's decoder shows the wanted layer (lowest or highest sent now) for a few polls in a row.
-    const follows = async (layer) => {
-      let streak = 0;
-      return until(async () => {
-        const layers = await publisher.evaluate(sentLayers);
-        const want = layer === 'low' ? layers[0] : layers[layers.length - 1];
-        const width = await subscriber.evaluate(decodedWidth, streamId);
-        streak = want !== undefined && width === want.width && layers.length >= 2 ? streak + 1 : 0;
-        return { ok: streak >= 3, width, layers };
-      }, `the subscriber decoding the ${layer} layer`);
-    };
-
-    const set = await subscriber.evaluate((id) => T.attempt(() => T.subscribers.get(id).setPreferredLayer('low')), streamId);
-    assert.ok(set.ok, `setPreferredLayer('low') failed: ${set.name}: ${set.message}`);
-    const low = await follows('low');
-    t.diagnostic(`low: decoded ${low.width} px wide`);
-
-    await subscriber.evaluate((id) => T.subscribers.get(id).setPreferredLayer('high'), streamId);
-    const high = await follows('high');
-    t.diagnostic(`high: decoded ${high.width} px wide`);
-    assert.ok(high.width > low.width, `high (${high.width}) is wider than low (${low.width})`);
-    assert.equal(await subscriber.evaluate((id) => T.subscribers.get(id).preferredLayer, streamId), 'high');
+    streamId = await publishAndSwitch(t, publisher, subscriber);
   });
 
   test('a stream without simulcast refuses a preferred layer with NotSimulcastError', async (t) => {
@@ -131,5 +143,46 @@ describe('routed simulcast in the browser', { skip: skip ?? false }, () => {
       plain,
     );
     assert.equal(bad.name, 'InvalidParameterError');
+  });
+});
+
+describe('routed simulcast with end-to-end encryption', { skip: skip ?? false }, () => {
+  let server;
+  let browser;
+  let publisher;
+  let subscriber;
+
+  before(async () => {
+    server = await UmbraServer.start();
+    browser = await launchBrowser();
+    const session = await server.createSession('routed', { e2ee: true });
+    publisher = await openSdkPage(browser, server.url);
+    subscriber = await openSdkPage(browser, server.url);
+    await publisher.evaluate(trackPeerConnections);
+    for (const [page, name] of [
+      [publisher, 'camera'],
+      [subscriber, 'viewer'],
+    ]) {
+      const token = await server.createToken(session.sessionId, 'publisher', name);
+      await page.evaluate(
+        async ([s, t]) => {
+          T.init(s, { encryptionSecret: 'simulcast secret' });
+          T.session.on('encryptionSecretMismatch', (e) => T.record('mismatch', { streamId: e.stream.streamId }));
+          await T.session.connect(t);
+        },
+        [session.sessionId, token],
+      );
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('every layer is encrypted alike: the subscriber decrypts low and high, never a mismatch', async (t) => {
+    const streamId = await publishAndSwitch(t, publisher, subscriber);
+    if (streamId === null) return;
+    assert.equal(await subscriber.evaluate(() => T.has('mismatch')), false, 'no encryptionSecretMismatch');
   });
 });
