@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <chrono>
 #include <deque>
@@ -12,6 +14,7 @@
 
 #include "common/log.h"
 #include "server/client_link.h"
+#include "server/http_conditional.h"
 #include "server/http_range.h"
 #include "server/rest_api.h"
 #include "server/signaling_hub.h"
@@ -36,15 +39,18 @@ std::int64_t now_ms() {
       .count();
 }
 
-// What the HTTP layer keeps of a request to shape its answer: HEAD (headers only) and the Range headers.
+// What the HTTP layer keeps of a request to shape its answer: HEAD (headers only), the Range header and
+// the conditionals that refer to a file's ETag (http_conditional.h).
 struct RequestFacts {
   unsigned version = 11;
   bool keep_alive = false;
   bool head = false;
   std::string range;
-  // We send no validators (ETag, Last-Modified), so no If-Range can match: its Range is ignored
-  // (RFC 9110 section 13.1.5).
+  // Present at all: a Range under an If-Range that does not match our ETag (or with no ETag to compare,
+  // as for in-memory bodies) is ignored (RFC 9110 section 13.1.5).
   bool has_if_range = false;
+  std::string if_range;
+  std::string if_none_match;
 };
 
 // A window [first, first + length) of a file in Beast's File concept, so basic_file_body streams just a
@@ -87,6 +93,12 @@ class FileWindow {
   std::size_t write(const void*, std::size_t, beast::error_code& ec) {
     ec = asio::error::operation_not_supported;
     return 0;
+  }
+  // The open file's modification time, for its ETag; nullopt if it cannot be read.
+  std::optional<std::int64_t> mtime_ns() const {
+    struct stat st {};
+    if (::fstat(file_.native_handle(), &st) != 0) return std::nullopt;
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   }
 
  private:
@@ -249,12 +261,16 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     facts.keep_alive = request.keep_alive();
     // HEAD is the GET without its body (RFC 9110 section 9.3.2): the routes answer a GET, and the
     // headers go out with the GET's real Content-Length.
+    if (request.method() == http::verb::head || request.method() == http::verb::get) {
+      facts.if_none_match = std::string(request[http::field::if_none_match]);
+    }
     if (request.method() == http::verb::head) {
       facts.head = true;
       r.method = "GET";
     } else if (request.method() == http::verb::get) {
       facts.range = std::string(request[http::field::range]);
       facts.has_if_range = request.find(http::field::if_range) != request.end();
+      facts.if_range = std::string(request[http::field::if_range]);
     }
     r.target = target;
     r.authorization = std::string(request[http::field::authorization]);
@@ -278,10 +294,12 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     res.keep_alive(keep_alive);
   }
 
-  // Only the Range of a GET on a 200 file answer is honoured; anything else is sent whole.
-  static RangeDecision range_for(const HttpResponse& response, const RequestFacts& facts,
-                                 std::uint64_t size) {
-    if (facts.range.empty() || facts.has_if_range || response.status != 200) return {};
+  // Only the Range of a GET on a 200 answer is honoured, and under an If-Range only when it names
+  // `etag` (empty: the body has none); anything else is sent whole.
+  static RangeDecision range_for(const HttpResponse& response, const RequestFacts& facts, std::uint64_t size,
+                                 std::string_view etag = {}) {
+    if (facts.range.empty() || response.status != 200) return {};
+    if (facts.has_if_range && !if_range_matches(facts.if_range, etag)) return {};
     return decide_range(facts.range, size);
   }
 
@@ -326,6 +344,16 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     send(res, false);
   }
 
+  // 304 carries the validators the 200 would have (ETag), no content headers and no body (RFC 9110
+  // section 15.4.5).
+  void respond_not_modified(const HttpResponse& response, const RequestFacts& facts) {
+    auto res = std::make_shared<http::response<http::empty_body>>(http::status::not_modified, facts.version);
+    res->set(http::field::server, "umbra");
+    for (const auto& [name, value] : response.headers) res->set(name, value);
+    res->keep_alive(facts.keep_alive);
+    send(res, false);
+  }
+
   // A file body is streamed from disk by Beast, never read into memory: archive files are as large as
   // the recording was long. A single byte range is sought to and only its bytes are read.
   void respond_file(HttpResponse response, const RequestFacts& facts) {
@@ -337,7 +365,17 @@ class HttpSession final : public std::enable_shared_from_this<HttpSession> {
     }
     const std::uint64_t size = window.size(ec);
     response.headers.emplace_back("Accept-Ranges", "bytes");
-    const auto decision = facts.head ? RangeDecision{} : range_for(response, facts, size);
+    std::string etag;
+    if (const auto mtime = window.mtime_ns()) {
+      etag = file_entity_tag(size, *mtime);
+      response.headers.emplace_back("ETag", etag);
+    }
+    // If-None-Match is evaluated before Range (RFC 9110 section 13.2.2): the client already holds it.
+    if (!etag.empty() && !facts.if_none_match.empty() && response.status == 200 &&
+        if_none_match_matches(facts.if_none_match, etag)) {
+      return respond_not_modified(response, facts);
+    }
+    const auto decision = facts.head ? RangeDecision{} : range_for(response, facts, size, etag);
     if (decision.outcome == RangeOutcome::kUnsatisfiable) return respond_unsatisfiable(size, facts);
     if (decision.outcome == RangeOutcome::kSatisfiable) {
       window.narrow(decision.range, ec);
