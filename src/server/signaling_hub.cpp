@@ -264,6 +264,11 @@ json SignalingHub::joined_message(const Room& room, const LiveConnection& self, 
   for (const auto& [id, s] : room.streams) {
     (s.connection_id == self.id ? own : streams).push_back(stream_json(s));
   }
+  // What this connection is subscribed to now: on resume, a subscription that ended while the socket
+  // was down (its routed transport failed, and the subscriptionFailed could not be delivered) is
+  // missing here, and the client fails it locally.
+  json subscriptions = json::array();
+  for (const auto& id : self.subscriptions) subscriptions.push_back(id);
   json archive = archive_hooks_.running_archive ? archive_hooks_.running_archive(room.session.id) : json();
   return {{"type", "joined"},
           {"requestId", request_id},
@@ -277,6 +282,7 @@ json SignalingHub::joined_message(const Room& room, const LiveConnection& self, 
           {"connections", std::move(connections)},
           {"streams", std::move(streams)},
           {"ownStreams", std::move(own)},
+          {"subscriptions", std::move(subscriptions)},
           {"iceServers", config_.ice_servers},
           {"archive", std::move(archive)},
           {"resumed", resumed}};

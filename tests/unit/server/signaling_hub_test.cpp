@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -493,6 +494,10 @@ class AnsweringRouter final : public MediaRouter {
     for (const auto& [id, owner] : owners) {
       if (owner == connection_id) out.push_back(id);
     }
+    // By number, not by string: "tr_10" is newer than "tr_9".
+    std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
+      return std::stoi(a.substr(3)) < std::stoi(b.substr(3));
+    });
     return out;
   }
 
@@ -611,6 +616,32 @@ TEST_F(RoutedHubTest, SubscriberWhoseTransportDiesIsToldAndThePublisherSeesItLea
 
   // The subscription is gone, so the subscriber can subscribe again (not `conflict`).
   subscribe_routed(b, stream);
+}
+
+TEST_F(RoutedHubTest, ASubscriptionThatFailedWhileSuspendedIsMissingFromTheResumedSnapshot) {
+  FakeLink a, b;
+  enter(a, Role::kPublisher);
+  const auto joined = join(b, "ses_routed", Role::kSubscriber);
+  const std::string subscriber = joined["connectionId"];
+  const auto kept = publish_routed(a);
+  const auto lost = publish_routed(a);
+  subscribe_routed(b, kept);
+  subscribe_routed(b, lost);
+  const auto transports = router().transports_of(subscriber);
+  ASSERT_EQ(transports.size(), 2u);
+
+  hub_.on_close(b, now_);
+  // The second subscription's transport dies while nobody can be told.
+  router_closes(transports.at(1));
+  EXPECT_FALSE(b.has("subscriptionFailed"));
+
+  FakeLink b2;
+  hub_.on_open(b2, now_);
+  send(b2, {{"type", "resume"}, {"requestId", 1}, {"resumeToken", joined["resumeToken"]}});
+  const auto resumed = b2.next("joined");
+  EXPECT_TRUE(resumed["resumed"]);
+  EXPECT_EQ(resumed["subscriptions"], json::array({kept}));
+  ASSERT_EQ(resumed["streams"].size(), 2u) << "the stream itself is still published";
 }
 
 TEST_F(RoutedHubTest, TransportsTheServerClosedItselfAreNotAnnouncedTwice) {

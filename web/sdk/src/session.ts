@@ -564,22 +564,10 @@ export class Session extends Emitter<AllSessionEvents> {
       case 'streamPropertyChanged':
         this.#propertyChanged(String(m['streamId']), String(m['property']), m['oldValue'], m['newValue']);
         return;
-      case 'subscriptionFailed': {
+      case 'subscriptionFailed':
         // Routed: the router closed our subscription's transport on its own; the stream itself stays.
-        const streamId = String(m['streamId']);
-        const sub = this.#subscribers.get(streamId);
-        if (!sub) return;
-        this.#subscribers.delete(streamId);
-        const reason = String(m['reason'] ?? 'mediaFailed');
-        sub._destroy(
-          reason,
-          new UmbraError(
-            'MediaConnectionLostError',
-            `the media connection of the subscription to ${streamId} was lost (${reason}); subscribe again`,
-          ),
-        );
+        this.#failSubscription(String(m['streamId']), String(m['reason'] ?? 'mediaFailed'));
         return;
-      }
       case 'subscriberAdded':
         this.#publishers.get(String(m['streamId']))?._addSubscriber(String(m['connectionId']));
         return;
@@ -774,6 +762,19 @@ export class Session extends Emitter<AllSessionEvents> {
   }
 
   // Events sent while we were away are not replayed: diff the snapshot against what we knew.
+  #failSubscription(streamId: string, reason: string): void {
+    const sub = this.#subscribers.get(streamId);
+    if (!sub) return;
+    this.#subscribers.delete(streamId);
+    sub._destroy(
+      reason,
+      new UmbraError(
+        'MediaConnectionLostError',
+        `the media connection of the subscription to ${streamId} was lost (${reason}); subscribe again`,
+      ),
+    );
+  }
+
   #reconcile(joined: Message): void {
     const self = this.#connection!.connectionId;
     this.#reconcileArchive(joined);
@@ -799,6 +800,14 @@ export class Session extends Emitter<AllSessionEvents> {
     }
     for (const streamId of [...this.#streams.keys()]) {
       if (!nowStreams.has(streamId)) this.#removeStream(streamId, 'networkDisconnected');
+    }
+    // A subscription the server ended while we were away (its media path failed; the
+    // subscriptionFailed could not reach us) is missing from the snapshot. Older servers send none.
+    if (Array.isArray(joined['subscriptions'])) {
+      const subscribedNow = new Set(joined['subscriptions'].filter((id): id is string => typeof id === 'string'));
+      for (const streamId of [...this.#subscribers.keys()]) {
+        if (nowStreams.has(streamId) && !subscribedNow.has(streamId)) this.#failSubscription(streamId, 'mediaFailed');
+      }
     }
     for (const connectionId of [...this.#connections.keys()]) {
       if (!nowConnections.has(connectionId)) this.#removeConnection(connectionId, 'networkDisconnected');

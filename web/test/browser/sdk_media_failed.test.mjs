@@ -75,6 +75,52 @@ describe('routed media path closed under the SDK', { skip: skip ?? false }, () =
     await waitForDecodedFrames(subscriberPage, streamId, 5);
   });
 
+  test('a subscription whose link dies while signaling is down fails when the session resumes', async (t) => {
+    if (streamId === undefined) return t.skip('nothing was published');
+    const transports = async () => {
+      const { body } = await server.download('/metrics');
+      return Number(/^umbra_router_transports (\d+)$/m.exec(body.toString())?.[1]);
+    };
+    const before = await transports();
+    await subscriberPage.evaluate(() => {
+      T.events.length = 0;
+      // Signaling goes away and stays away: every new socket is pointed at a closed port until the
+      // test lets the page back online.
+      const Tracked = window.WebSocket;
+      window.__offline = true;
+      window.WebSocket = class extends Tracked {
+        constructor(url, ...rest) {
+          super(window.__offline ? 'ws://127.0.0.1:9/' : url, ...rest);
+        }
+      };
+      window.__sockets.at(-1).close();
+    });
+    await waitInPage(subscriberPage, () => T.has('reconnecting'), null, { what: 'reconnecting' });
+    await subscriberPage.evaluate((id) => {
+      T.subscribers.get(id).on('destroyed', (e) =>
+        T.record('subscriberDestroyed', { streamId: id, reason: e.reason, error: e.error?.name ?? null }),
+      );
+      window.__pcs.at(-1).close();
+    }, streamId);
+    // The router closes the subscription's transport while the page cannot be told.
+    const deadline = Date.now() + kRouterNotices;
+    while ((await transports()) >= before) {
+      assert.ok(Date.now() < deadline, 'the router never closed the subscriber transport');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(await subscriberPage.evaluate(() => T.has('subscriberDestroyed')), false);
+
+    await subscriberPage.evaluate(() => (window.__offline = false));
+    await waitInPage(subscriberPage, () => T.has('reconnected'), null, { what: 'reconnected', timeout: 30_000 });
+    await waitInPage(subscriberPage, () => T.has('subscriberDestroyed'), null, { what: 'the lost subscription failed on resume' });
+    const destroyed = await subscriberPage.evaluate(() => T.events.find((e) => e.name === 'subscriberDestroyed'));
+    assert.equal(destroyed.reason, 'mediaFailed');
+    assert.equal(destroyed.error, 'MediaConnectionLostError');
+    assert.equal(await subscriberPage.evaluate(() => T.has('streamDestroyed')), false, 'the stream itself stays');
+    await subscriberPage.evaluate((id) => T.subscribe(id), streamId);
+    await waitForDecodedFrames(subscriberPage, streamId, 5);
+  });
+
   test('a publisher whose link dies loses the stream, for everyone, with reason mediaFailed', async (t) => {
     if (streamId === undefined) return t.skip('nothing was published');
     await publisherPage.evaluate(() => {
