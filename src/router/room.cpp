@@ -17,10 +17,6 @@ std::uint32_t random_u32() {
   return static_cast<std::uint32_t>(crypto::random_u64());
 }
 
-// The layer a recording follows in a simulcast producer: the lowest, which an encoder short of CPU
-// or bandwidth keeps sending when it drops the others.
-constexpr std::size_t kRecordedLayer = 0;
-
 std::vector<LayerParams> layers_of(const ProducerParams& p) {
   if (!p.layers.empty()) return p.layers;
   return {LayerParams{p.ssrc, p.rtx_ssrc, ""}};
@@ -32,6 +28,11 @@ Room::Producer::Producer(std::string id_, WebRtcTransport* t, const ProducerPara
     : id(std::move(id_)), transport(t), params(p) {
   for (auto& layer : layers_of(p))
     layers.push_back(std::make_unique<Layer>(std::move(layer), p.use_fir, p.clock_rate));
+  if (simulcast()) {
+    record_selector.emplace(layers.size());
+    const std::uint64_t r = crypto::random_u64();
+    record_rewriter.emplace(p.clock_rate, static_cast<std::uint16_t>(r), static_cast<std::uint32_t>(r >> 16));
+  }
 }
 
 Room::Layer* Room::Producer::layer_of(std::uint32_t ssrc) const {
@@ -240,7 +241,7 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
     const bool keyframe = starts_keyframe(producer.params.keyframe_codec, original->payload());
     if (keyframe) layer.keyframes.on_keyframe();
     // The repair goes to the recording too: its jitter buffer is waiting for exactly this packet.
-    if (!taps_.empty() && layer_index == kRecordedLayer) record(producer, *original, now);
+    if (!taps_.empty()) record(producer, layer_index, *original, keyframe, now);
     forward(producer, layer_index, *original, keyframe, now);
     return;
   }
@@ -255,6 +256,7 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
     // Padding only (bandwidth probing): nothing for a decoder, so it is not forwarded, and each
     // consumer's numbering closes over it so the receiver sees no loss.
     for (Consumer* c : producer.consumers) c->rewriter.skip(layer.params.ssrc, packet.sequence_number());
+    if (producer.record_rewriter) producer.record_rewriter->skip(layer.params.ssrc, packet.sequence_number());
     return;
   }
   if (producer.params.kind == MediaKind::kVideo) {
@@ -262,7 +264,7 @@ void Room::on_rtp(WebRtcTransport& transport, rtc::rtp::RtpPacket& packet, TimeP
   }
   const bool keyframe = starts_keyframe(producer.params.keyframe_codec, packet.payload());
   if (keyframe) layer.keyframes.on_keyframe();
-  if (!taps_.empty() && layer_index == kRecordedLayer) record(producer, packet, now);
+  if (!taps_.empty()) record(producer, layer_index, packet, keyframe, now);
   forward(producer, layer_index, packet, keyframe, now);
 }
 
@@ -303,8 +305,28 @@ std::map<Room::RouteKey, Room::Route>::iterator Room::bind_rid(WebRtcTransport& 
   return routes_.end();
 }
 
-void Room::record(const Producer& producer, const rtc::rtp::RtpPacket& packet, TimePoint now) {
-  for (const auto& tap : taps_) tap->packet(producer.track, packet, now);
+void Room::record(Producer& producer, std::size_t layer, const rtc::rtp::RtpPacket& packet, bool keyframe,
+                  TimePoint now) {
+  if (!producer.record_selector) {
+    for (const auto& tap : taps_) tap->packet(producer.track, packet, now);
+    return;
+  }
+  auto& selector = *producer.record_selector;
+  const auto decision = selector.on_packet(layer, keyframe, now);
+  if (const auto want = selector.wanted_keyframe()) producer.layers[*want]->keyframes.request();
+  if (!decision.forward) return;
+  if (decision.switched) producer.record_rewriter->resync();
+  const auto mapped = producer.record_rewriter->rewrite(producer.layers[layer]->params.ssrc,
+                                                        packet.sequence_number(), packet.timestamp(), now);
+  if (!mapped) return;
+  record_buf_.assign(packet.bytes().begin(), packet.bytes().end());
+  auto copy = rtc::rtp::RtpPacket::parse(record_buf_);
+  if (!copy) return;
+  // One SSRC for the whole recording, whichever layer it follows.
+  copy->set_ssrc(producer.layers.front()->params.ssrc);
+  copy->set_sequence_number(mapped->seq);
+  copy->set_timestamp(mapped->timestamp);
+  for (const auto& tap : taps_) tap->packet(producer.track, *copy, now);
 }
 
 void Room::announce(RecordingTap& tap, const Producer& producer) {
@@ -326,7 +348,14 @@ void Room::remove_recording_tap(const std::string& archive_id) {
 bool Room::request_keyframe(const std::string& producer_id) {
   const auto it = producers_.find(producer_id);
   if (it == producers_.end()) return false;
-  it->second->layers[std::min(kRecordedLayer, it->second->layers.size() - 1)]->keyframes.request();
+  Producer& p = *it->second;
+  std::size_t layer = 0;
+  if (p.record_selector) {
+    // The layer the recording waits for, or follows; before any packet, the best one.
+    const auto& selector = *p.record_selector;
+    layer = selector.wanted_keyframe().value_or(selector.current().value_or(p.layers.size() - 1));
+  }
+  p.layers[layer]->keyframes.request();
   return true;
 }
 

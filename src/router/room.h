@@ -183,6 +183,10 @@ class Room : public WebRtcTransport::Listener {
     std::vector<std::unique_ptr<Layer>> layers;  // at least one, lowest resolution first
     std::vector<Consumer*> consumers;
     std::uint64_t track = 0;  // the producer's number for recording taps
+    // Simulcast: a recording follows one layer the way a consumer does (the best one flowing,
+    // switched at keyframes), renumbered into one continuous stream for its jitter buffer.
+    std::optional<SimulcastSelector> record_selector;
+    std::optional<RtpRewriter> record_rewriter;
     Producer(std::string id_, WebRtcTransport* t, const ProducerParams& p);
     bool simulcast() const { return layers.size() > 1; }
     // The layer whose stream has this SSRC (nullptr if none, e.g. not bound yet).
@@ -225,7 +229,8 @@ class Room : public WebRtcTransport::Listener {
   void request_keyframe(Consumer& consumer);
   void forward(Producer& producer, std::size_t layer, rtc::rtp::RtpPacket& packet, bool keyframe,
                TimePoint now);
-  void record(const Producer& producer, const rtc::rtp::RtpPacket& packet, TimePoint now);
+  void record(Producer& producer, std::size_t layer, const rtc::rtp::RtpPacket& packet, bool keyframe,
+              TimePoint now);
   static void announce(RecordingTap& tap, const Producer& producer);
   void send_producer_feedback(Producer& producer, TimePoint now);
   void send_reports(TimePoint now);
@@ -254,6 +259,7 @@ class Room : public WebRtcTransport::Listener {
   TimePoint steady_base_{};
   Bytes scratch_;      // RTX unwrapping
   Bytes forward_buf_;  // one consumer's copy of a packet being forwarded
+  Bytes record_buf_;   // a simulcast layer's packet renumbered for the recording
   std::vector<std::shared_ptr<RecordingTap>> taps_;
   std::uint64_t next_track_ = 1;
   RoomStats counters_;

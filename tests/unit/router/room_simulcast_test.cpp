@@ -341,5 +341,44 @@ TEST(RoomSimulcast, ALayerNeedsAnSsrcOrARidWithItsExtension) {
   EXPECT_FALSE(h.room.add_producer(pub.transport_id, "video", params)) << "four layers";
 }
 
+// A recording of the room: which layer each recorded packet came from, and its sequence number.
+struct LayerTap : RecordingTap {
+  std::string id = "arc_1";
+  std::vector<std::pair<std::size_t, std::uint16_t>> packets;
+  const std::string& archive_id() const override { return id; }
+  void track_added(std::uint64_t, const std::string&, const std::string&, archive::MediaKind) override {}
+  void packet(std::uint64_t, const rtc::rtp::RtpPacket& p, TimePoint) override {
+    if (p.payload().size() > 2) packets.emplace_back(p.payload()[2], p.sequence_number());
+  }
+  void track_ended(std::uint64_t) override {}
+  std::vector<std::size_t> layers_since(std::size_t from) const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = from; i < packets.size(); ++i) out.push_back(packets[i].first);
+    return out;
+  }
+};
+
+TEST(RoomSimulcast, ARecordingFollowsTheBestLayerAsOneContinuousStream) {
+  Harness h;
+  Peer& pub = h.publisher();
+  auto tap = std::make_shared<LayerTap>();
+  h.room.add_recording_tap(tap);
+  h.settle();
+  h.frame_on(pub, {kLow, kMedium, kHigh}, {kLow, kMedium, kHigh});
+  h.frames(pub, 5);
+  EXPECT_EQ(tap->layers_since(0), std::vector<std::size_t>(6, kHigh)) << "the best layer, not all three";
+  // The high layer stops: the recording falls back to medium at its keyframe, numbering unbroken.
+  const std::size_t before = tap->packets.size();
+  h.frames(pub, 40, {kLow, kMedium});
+  EXPECT_EQ(tap->packets.size(), before);
+  EXPECT_GT(pub.plis[kLayerSsrcs[kMedium]], 0);
+  h.frame_on(pub, {kLow, kMedium}, {kMedium});
+  h.frames(pub, 2, {kLow, kMedium});
+  EXPECT_EQ(tap->layers_since(before), std::vector<std::size_t>(3, kMedium));
+  for (std::size_t i = 1; i < tap->packets.size(); ++i) {
+    EXPECT_EQ(static_cast<std::uint16_t>(tap->packets[i - 1].second + 1), tap->packets[i].second);
+  }
+}
+
 }  // namespace
 }  // namespace umbra::router
