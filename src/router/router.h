@@ -105,11 +105,11 @@ class Router final : public server::MediaRouter {
   // reported here, on the control-plane thread (so is one closed by close_transport()).
   void set_on_transport_closed(
       std::function<void(const std::string& transport_id, const std::string& reason)> fn) override;
-  // Beyond the MediaRouter interface (not used by the server yet: routed sessions have no ICE
-  // restart in the SDK). ICE restart: the answer carries the new ufrag/pwd in TransportInfo (candidates
-  // unchanged).
+  // ICE restart (MediaRouter::restart_ice; not called by the server yet: routed sessions have no
+  // ICE restart in signaling or the SDK). The answer's TransportInfo carries the new ufrag/pwd
+  // (candidates and fingerprint unchanged); the worker's mux routes checks by either ufrag.
   void restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
-                   server::RouterCallback<server::TransportInfo> done);
+                   server::RouterCallback<server::TransportInfo> done) override;
 
  private:
   struct ProducerRecord {

@@ -185,10 +185,25 @@ class MediaRouter {
   }
   // Closing a transport closes its producers and consumers.
   virtual void close_transport(const std::string& transport_id) = 0;
+  // ICE restart (RFC 8445 section 9) for the peer's restart offer (`remote_ufrag`: the offer's new
+  // ufrag; empty when not known yet): the answer carries new ICE credentials for the same candidates
+  // and fingerprint. DTLS and SRTP go on and media keeps flowing; the old credentials keep working
+  // until the peer's first check with the new ones. Routers without it (test fakes) say
+  // `ice_restart_unsupported`, from inside the call.
+  virtual void restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
+                           RouterCallback<TransportInfo> done) {
+    (void)transport_id;
+    (void)remote_ufrag;
+    if (done)
+      done(RouterOutcome<TransportInfo>{
+          std::nullopt, RouterError{"ice_restart_unsupported", "this router cannot restart ICE"}});
+  }
   // Reports a transport that closed on its own, on the control-plane thread: ICE consent expired
-  // (RFC 7675 section 5.1, no check answered for 30 s), DTLS failed or the peer sent close_notify.
+  // (RFC 7675 section 5.1, no check for the router's consent timeout, 30 s by default), DTLS
+  // failed or the peer sent close_notify.
   // A transport closed by close_transport() may be reported too: the handler ignores ids it has
-  // already forgotten. `reason` is the router's word for logs (e.g. "consent_expired").
+  // already forgotten. `reason` is the router's word for logs (e.g. "ice consent expired (no checks
+  // for 30 s)").
   virtual void set_on_transport_closed(
       std::function<void(const std::string& transport_id, const std::string& reason)> fn) = 0;
   virtual RouterStats stats() const = 0;

@@ -200,7 +200,8 @@ TEST_F(RouterTransport, IceRestartMovesThePeerToNewCredentialsWhileMediaKeepsFlo
   const std::uint16_t port = sub.info.candidates.front().port;
   const rtc::ice::Credentials peer_new = rtc::ice::generate_credentials();
   std::optional<server::TransportInfo> answer;
-  router->restart_ice(sub.transport_id, peer_new.ufrag, [&](auto outcome) {
+  server::MediaRouter& media_router = *router;  // as the control plane would call it
+  media_router.restart_ice(sub.transport_id, peer_new.ufrag, [&](auto outcome) {
     EXPECT_TRUE(outcome.value) << outcome.error.message;
     answer = outcome.value.value_or(server::TransportInfo{});
   });
