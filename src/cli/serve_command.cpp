@@ -23,6 +23,8 @@ constexpr const char* kServeHelp =
     "  --http HOST:PORT      listen address (127.0.0.1:7880) [UMBRA_HTTP]\n"
     "  --data-dir DIR        SQLite session store directory (./umbra-data) [UMBRA_DATA_DIR]\n"
     "  --archive-dir DIR     where archives are recorded (<data dir>/archives) [UMBRA_ARCHIVE_DIR]\n"
+    "  --download-url-ttl S  lifetime of signed archive download URLs, seconds (3600)\n"
+    "                        [UMBRA_DOWNLOAD_URL_TTL]\n"
     "  --api-key KEY         API key, the iss of project JWTs [UMBRA_API_KEY]\n"
     "  --api-secret SECRET   API secret signing every token [UMBRA_API_SECRET]\n"
     "  --dev                 development mode: key devkey, secret devsecret, demo endpoint on\n"
@@ -55,6 +57,8 @@ int run_serve(Args args) {
   std::string data_dir = env_or("UMBRA_DATA_DIR", "umbra-data");
   std::string web_root = env_or("UMBRA_WEB_ROOT", "");
   std::string archive_dir = env_or("UMBRA_ARCHIVE_DIR", "");
+  std::string download_url_ttl =
+      env_or("UMBRA_DOWNLOAD_URL_TTL", std::to_string(server::kDefaultDownloadUrlTtlSeconds));
   std::string api_key = env_or("UMBRA_API_KEY", "");
   std::string api_secret = env_or("UMBRA_API_SECRET", "");
   std::string rtc_port = env_or("UMBRA_RTC_PORT", "7881");
@@ -96,6 +100,7 @@ int run_serve(Args args) {
     if (name == "--data-dir") target = &data_dir;
     if (name == "--web-root") target = &web_root;
     if (name == "--archive-dir") target = &archive_dir;
+    if (name == "--download-url-ttl") target = &download_url_ttl;
     if (name == "--api-key") target = &api_key;
     if (name == "--api-secret") target = &api_secret;
     if (name == "--api-key" || name == "--api-secret") key_given = true;
@@ -123,6 +128,11 @@ int run_serve(Args args) {
   const auto worker_count = parse_uint("--workers", workers, 1024);
   if (!worker_count) return fail(worker_count.error());
   options.workers = static_cast<unsigned>(*worker_count);
+  // At most a week: a signed URL cannot be revoked on its own (docs/security.md).
+  const auto ttl = parse_uint("--download-url-ttl", download_url_ttl, 7 * 24 * 3600);
+  if (!ttl) return fail(ttl.error());
+  if (*ttl == 0) return fail("--download-url-ttl must be at least 1 second");
+  options.download_url_ttl_seconds = static_cast<std::int64_t>(*ttl);
   options.data_dir = data_dir;
   options.web_root = web_root;
   options.archive_dir = archive_dir;

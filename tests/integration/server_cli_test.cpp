@@ -67,5 +67,14 @@ TEST(ServerCli, ServeWithoutCredentialsSaysWhatIsMissing) {
   EXPECT_NE(r.out.find("--api-key"), std::string::npos);
 }
 
+TEST(ServerCli, ServeRefusesADownloadUrlLifetimeOutsideOneSecondToAWeek) {
+  const std::string base = std::string(UMBRA_CLI_PATH) + " serve --dev --no-router --data-dir /nonexistent/umbra-cli";
+  for (const char* ttl : {"0", "604801", "soon"}) {
+    const auto r = run(base + " --download-url-ttl " + ttl);
+    EXPECT_EQ(r.status, 1) << ttl << ": " << r.out;
+    EXPECT_NE(r.out.find("--download-url-ttl"), std::string::npos) << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace umbra::server::testing

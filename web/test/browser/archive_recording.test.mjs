@@ -34,10 +34,14 @@ describe('archiving a routed session', { skip: skip ?? false }, () => {
   let server;
   let browser;
   let tools;
+  let recorded; // the first test's finished archive record
+
+  // Signed download URLs live 10 minutes here (the default is an hour): the test reads the lifetime back.
+  const kDownloadUrlTtlS = 600;
 
   before(async () => {
     tools = requireTools();
-    server = await UmbraServer.start();
+    server = await UmbraServer.start({ extraArgs: ['--download-url-ttl', String(kDownloadUrlTtlS)] });
     browser = await launchBrowser();
   });
 
@@ -151,10 +155,50 @@ describe('archiving a routed session', { skip: skip ?? false }, () => {
       assert.equal(decoded.stderr, '', `ffmpeg reported errors decoding the ${entry.kind} file`);
     }
 
+    recorded = archive;
     // The record is listed for the session.
     const listed = await server.api('GET', `/v1/archives?sessionId=${encodeURIComponent(sessionId)}`);
     const items = Array.isArray(listed) ? listed : (listed.items ?? listed.archives ?? []);
     assert.deepEqual(items.map((a) => a.id), [created.id]);
+    await page.close();
+  });
+
+  test('a recording plays from its signed downloadUrl in a <video> element, with no credentials', async (t) => {
+    if (recorded === undefined) return t.skip('nothing was recorded');
+    const video = recorded.streams.find((s) => s.kind === 'video');
+    const url = new URL(video.downloadUrl, server.url);
+    assert.equal(url.pathname, video.url, 'the signed URL names the same file');
+    const expires = Number(url.searchParams.get('expires'));
+    const left = expires - Date.now() / 1000;
+    assert.ok(left > kDownloadUrlTtlS - 120 && left <= kDownloadUrlTtlS + 5, `expires in ${left.toFixed(0)} s`);
+
+    // A plain fetch without Authorization gets the file; a tampered signature does not.
+    const plain = await fetch(url);
+    assert.equal(plain.status, 200);
+    assert.equal(Number(plain.headers.get('content-length')), (await plain.arrayBuffer()).byteLength);
+    const tampered = new URL(url);
+    tampered.searchParams.set('expires', String(expires + 1));
+    const refused = await fetch(tampered);
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).error.code, 'invalid_signature');
+
+    // What an app does with it: a <video src> the browser loads (ranges and all) and plays.
+    const page = await openSdkPage(browser, server.url);
+    const played = await page.evaluate(async (src) => {
+      const v = document.createElement('video');
+      v.muted = true;
+      v.src = src;
+      document.body.append(v);
+      await v.play();
+      await new Promise((resolve, reject) => {
+        v.onerror = () => reject(new Error(`video error ${v.error?.code}: ${v.error?.message}`));
+        const check = () => (v.currentTime > 0.5 ? resolve() : setTimeout(check, 50));
+        check();
+      });
+      return { width: v.videoWidth, height: v.videoHeight, duration: v.duration };
+    }, url.href);
+    assert.ok(played.width > 0 && played.height > 0, JSON.stringify(played));
+    assert.ok(Math.abs(played.duration - video.duration / 1000) <= 0.5, `${JSON.stringify(played)} vs ${video.duration} ms`);
     await page.close();
   });
 });
