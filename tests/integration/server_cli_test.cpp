@@ -68,7 +68,8 @@ TEST(ServerCli, ServeWithoutCredentialsSaysWhatIsMissing) {
 }
 
 TEST(ServerCli, ServeRefusesADownloadUrlLifetimeOutsideOneSecondToAWeek) {
-  const std::string base = std::string(UMBRA_CLI_PATH) + " serve --dev --no-router --data-dir /nonexistent/umbra-cli";
+  const std::string base =
+      std::string(UMBRA_CLI_PATH) + " serve --dev --no-router --data-dir /nonexistent/umbra-cli";
   for (const char* ttl : {"0", "604801", "soon"}) {
     const auto r = run(base + " --download-url-ttl " + ttl);
     EXPECT_EQ(r.status, 1) << ttl << ": " << r.out;
