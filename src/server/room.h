@@ -43,6 +43,7 @@ struct LiveStream {
 struct RoutedSubscription {
   std::string transport_id;                                    // empty while the router is still creating it
   std::vector<std::pair<std::string, std::string>> consumers;  // (kind, consumer id)
+  std::string offer_sdp;  // the router's last offer: an ICE restart re-sends it with new credentials
 };
 
 struct LiveConnection {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "rtc/sdp/parser.h"
+
 namespace umbra::server {
 
 namespace sdp = rtc::sdp;
@@ -204,6 +206,45 @@ std::string subscribe_offer(const std::vector<ConsumerInfo>& consumers, const Tr
                    });
   for (std::size_t i = 0; i < tracks.size(); ++i) tracks[i].mid = std::to_string(i);
   return sdp::to_string(sdp::build_subscribe_offer(tracks, local_endpoint(transport)));
+}
+
+std::string remote_ice_ufrag(const rtc::sdp::SessionDescription& description) {
+  if (!description.ice_ufrag.empty()) return description.ice_ufrag;
+  for (const auto& m : description.media) {
+    if (!m.rejected() && !m.ice_ufrag.empty()) return m.ice_ufrag;
+  }
+  return {};
+}
+
+Result<std::string, std::string> restart_publish_answer(const rtc::sdp::SessionDescription& offer,
+                                                        const TransportInfo& transport, bool e2ee,
+                                                        std::size_t producers) {
+  auto plan = plan_publish(offer, transport, e2ee, "");
+  if (!plan) return err(std::move(plan.error()));
+  if (plan->producers.size() != producers)
+    return err("the restart offer has " + std::to_string(plan->producers.size()) +
+               " audio/video sections, the stream has " + std::to_string(producers) + " tracks");
+  auto answer = sdp::parse(plan->answer_sdp);
+  if (!answer) return err("cannot re-read our own answer: " + sdp::to_string(answer.error()));
+  // RFC 3264 section 8: a later answer of the same session carries a higher o= version. The browser's
+  // offer version grows with each of its offers and is above our first answer's (1), so it will do.
+  answer->session_version = std::max<std::uint64_t>(offer.session_version, 2);
+  return sdp::to_string(*answer);
+}
+
+Result<std::string, std::string> restart_subscribe_offer(const std::string& previous_offer,
+                                                         const TransportInfo& transport) {
+  auto offer = sdp::parse(previous_offer);
+  if (!offer) return err("cannot re-read the previous offer: " + sdp::to_string(offer.error()));
+  // Credentials may sit at session level or in each section; replace them wherever they are.
+  if (!offer->ice_ufrag.empty()) offer->ice_ufrag = transport.ice_ufrag;
+  if (!offer->ice_pwd.empty()) offer->ice_pwd = transport.ice_pwd;
+  for (auto& m : offer->media) {
+    if (!m.ice_ufrag.empty()) m.ice_ufrag = transport.ice_ufrag;
+    if (!m.ice_pwd.empty()) m.ice_pwd = transport.ice_pwd;
+  }
+  ++offer->session_version;
+  return sdp::to_string(*offer);
 }
 
 }  // namespace umbra::server

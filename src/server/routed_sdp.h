@@ -42,4 +42,21 @@ Result<PublishPlan, std::string> plan_publish(const rtc::sdp::SessionDescription
 std::string subscribe_offer(const std::vector<ConsumerInfo>& consumers, const TransportInfo& transport,
                             const std::string& stream_id);
 
+// ICE restart (RFC 8445 section 9; RFC 8839 section 4.4.1.1.1: new a=ice-ufrag/ice-pwd signal it).
+
+// The peer's ICE ufrag (session level or its first usable section), empty when it has none.
+std::string remote_ice_ufrag(const rtc::sdp::SessionDescription& sdp);
+
+// Answers a publisher's restart offer on the restarted `transport`: the same answer as the first one
+// but for the new credentials (the DTLS fingerprint stays, so DTLS and SRTP go on). The offer must
+// describe the `producers` tracks the stream already has, else the answer would not match the router.
+Result<std::string, std::string> restart_publish_answer(const rtc::sdp::SessionDescription& offer,
+                                                        const TransportInfo& transport, bool e2ee,
+                                                        std::size_t producers);
+
+// The router's previous subscribe offer with the restarted `transport`'s credentials and the next
+// o= session version (RFC 3264 section 8: a new offer of the same session increments it).
+Result<std::string, std::string> restart_subscribe_offer(const std::string& previous_offer,
+                                                         const TransportInfo& transport);
+
 }  // namespace umbra::server

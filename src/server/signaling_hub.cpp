@@ -219,7 +219,7 @@ void SignalingHub::dispatch(ClientLink& link, LinkState& state, const json& mess
       "leave",           "publish",     "unpublish",          "updateStream",
       "subscribe",       "unsubscribe", "updateSubscription", "subscribeAnswer",
       "offer",           "answer",      "candidate",          "signal",
-      "forceDisconnect", "forceMute"};
+      "forceDisconnect", "forceMute",   "restartIce",         "restartIceAnswer"};
   if (!known_types.contains(r.type))
     return fail(link, r.id, "unknown_type", "unknown message type: " + r.type.substr(0, 64));
   if (!state.joined()) return fail(link, r.id, "not_joined", "send join first");
@@ -249,6 +249,7 @@ void SignalingHub::dispatch(ClientLink& link, LinkState& state, const json& mess
   if (r.type == "signal") return handle_signal(*room, self, r);
   if (r.type == "forceDisconnect") return handle_force_disconnect(*room, self, r);
   if (r.type == "forceMute") return handle_force_mute(*room, self, r);
+  if (r.type == "restartIce" || r.type == "restartIceAnswer") return handle_restart_ice(*room, self, r);
 }
 
 // ---- join / resume ----------------------------------------------------------------------------------------

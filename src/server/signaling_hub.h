@@ -128,6 +128,12 @@ class SignalingHub {
   void routed_subscribe(Room& room, LiveConnection& self, const Request& r, LiveStream& stream);
   void routed_subscribe_answer(Room& room, LiveConnection& self, const Request& r);
   void close_subscription_transport(LiveConnection& subscriber, const std::string& stream_id);
+  // ICE restart (docs/protocol.md 3.13): a publisher's restart offer is answered with the router's new
+  // credentials; a subscriber gets the router's offer with new credentials and answers it.
+  void handle_restart_ice(Room& room, LiveConnection& self, const Request& r);
+  void restart_publisher_ice(Room& room, LiveConnection& self, const Request& r, LiveStream& stream);
+  void restart_subscriber_ice(Room& room, LiveConnection& self, const Request& r,
+                              const std::string& stream_id);
   // The router closed a transport on its own (MediaRouter::set_on_transport_closed): a publisher's
   // stream is destroyed with reason `mediaFailed`, a subscriber is sent `subscriptionFailed`. Ids the
   // hub no longer knows (it closed them itself) are ignored, so nothing is announced twice.

@@ -256,27 +256,26 @@ void SignalingHub::routed_subscribe(Room& room, LiveConnection& self, const Requ
     sub->transport_id = pending->transport.transport_id;
     pending->remaining = static_cast<int>(producers.size());
     for (const auto& producer_id : producers) {
-      router_.consume(
-          pending->transport.transport_id, {producer_id, false},
-          [this, pending, subscription, abandon](RouterOutcome<ConsumerInfo> consumed) {
-            if (consumed.value) {
-              pending->consumers.push_back(*consumed.value);
-            } else if (!pending->failed) {
-              pending->failed = true;
-              pending->error = consumed.error;
-            }
-            if (--pending->remaining > 0) return;
-            if (pending->failed) return abandon(pending->error.code, pending->error.message);
-            RoutedSubscription* wanted = subscription();
-            if (wanted == nullptr) return;  // unsubscribed meanwhile: already closed
-            for (const auto& c : pending->consumers) {
-              wanted->consumers.emplace_back(c.kind, c.consumer_id);
-            }
-            reply_later(
-                pending->session_id, pending->connection_id, pending->request_id,
-                {{"streamId", pending->stream_id},
-                 {"sdp", subscribe_offer(pending->consumers, pending->transport, pending->stream_id)}});
-          });
+      router_.consume(pending->transport.transport_id, {producer_id, false},
+                      [this, pending, subscription, abandon](RouterOutcome<ConsumerInfo> consumed) {
+                        if (consumed.value) {
+                          pending->consumers.push_back(*consumed.value);
+                        } else if (!pending->failed) {
+                          pending->failed = true;
+                          pending->error = consumed.error;
+                        }
+                        if (--pending->remaining > 0) return;
+                        if (pending->failed) return abandon(pending->error.code, pending->error.message);
+                        RoutedSubscription* wanted = subscription();
+                        if (wanted == nullptr) return;  // unsubscribed meanwhile: already closed
+                        for (const auto& c : pending->consumers) {
+                          wanted->consumers.emplace_back(c.kind, c.consumer_id);
+                        }
+                        wanted->offer_sdp =
+                            subscribe_offer(pending->consumers, pending->transport, pending->stream_id);
+                        reply_later(pending->session_id, pending->connection_id, pending->request_id,
+                                    {{"streamId", pending->stream_id}, {"sdp", wanted->offer_sdp}});
+                      });
     }
   });
 }
@@ -307,6 +306,124 @@ void SignalingHub::routed_subscribe_answer(Room& room, LiveConnection& self, con
                             connected.error.message);
         }
         reply_later(session_id, connection_id, request_id, json::object());
+      });
+}
+
+// ---- ICE restart (docs/protocol.md 3.13) ------------------------------------------------------------------
+
+void SignalingHub::handle_restart_ice(Room& room, LiveConnection& self, const Request& r) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto stream_id = f.string("streamId", 64, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  if (room.session.media_mode != MediaMode::kRouted)
+    return fail(link, r.id, "routed_required", "relayed sessions restart ICE with a new offer (section 3.7)");
+  if (!router_.available()) return fail(link, r.id, "router_unavailable", kRouterUnavailableMessage);
+  const auto stream = room.streams.find(*stream_id);
+  if (stream == room.streams.end()) return fail(link, r.id, "not_found", "no such stream in this session");
+  if (r.type == "restartIce" && stream->second.connection_id == self.id)
+    return restart_publisher_ice(room, self, r, stream->second);
+  const auto sub = self.routed.find(*stream_id);
+  if (sub == self.routed.end())
+    return fail(link, r.id, "not_found", "that stream is neither yours nor one you subscribe to");
+  if (sub->second.transport_id.empty() || sub->second.offer_sdp.empty())
+    return fail(link, r.id, "conflict", "the subscription is still being negotiated");
+  if (r.type == "restartIce") return restart_subscriber_ice(room, self, r, *stream_id);
+
+  // restartIceAnswer: the browser took the restarted offer. The router accepts its checks by our new
+  // ufrag and password (their MESSAGE-INTEGRITY), as for the first answer, so only the DTLS side matters:
+  // an ICE restart must not change it.
+  const auto sdp = f.string("sdp", kMaxSdpSize, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  const auto answer = rtc::sdp::parse(*sdp);
+  if (!answer)
+    return fail(link, r.id, "bad_request", "the SDP answer does not parse: " + to_string(answer.error()));
+  if (remote_ice_ufrag(*answer).empty())
+    return fail(link, r.id, "bad_request", "the answer has no a=ice-ufrag");
+  const auto dtls = client_dtls(*answer);
+  if (!dtls) return fail(link, r.id, "bad_request", dtls.error());
+  reply(link, r.id);
+}
+
+void SignalingHub::restart_publisher_ice(Room& room, LiveConnection& self, const Request& r,
+                                         LiveStream& stream) {
+  ClientLink& link = *self.link;
+  Fields f(r.body);
+  const auto sdp = f.string("sdp", kMaxSdpSize, true);
+  if (!f.ok()) return fail(link, r.id, f.code(), f.problem());
+  if (stream.transport_id.empty())
+    return fail(link, r.id, "conflict", "the stream is still being negotiated");
+  auto parsed = rtc::sdp::parse(*sdp);
+  if (!parsed)
+    return fail(link, r.id, "bad_request", "the SDP offer does not parse: " + to_string(parsed.error()));
+  auto offer = std::make_shared<rtc::sdp::SessionDescription>(std::move(*parsed));
+  const std::string ufrag = remote_ice_ufrag(*offer);
+  if (ufrag.empty()) return fail(link, r.id, "bad_request", "the offer has no a=ice-ufrag");
+
+  const std::string session_id = room.session.id;
+  const std::string connection_id = self.id;
+  const std::string stream_id = stream.id;
+  const std::string transport_id = stream.transport_id;
+  const json request_id = r.id;
+  router_.restart_ice(
+      transport_id, ufrag,
+      [this, session_id, connection_id, stream_id, transport_id, request_id,
+       offer](RouterOutcome<TransportInfo> restarted) {
+        if (!restarted.value) {
+          return fail_later(session_id, connection_id, request_id,
+                            restarted.error.code.empty() ? "router_error" : restarted.error.code,
+                            restarted.error.message);
+        }
+        // Still the same stream on the same transport? (Unpublished or failed meanwhile: not_found.)
+        Room* live_room = room_of(session_id);
+        const auto s =
+            live_room == nullptr ? decltype(live_room->streams.end()){} : live_room->streams.find(stream_id);
+        if (live_room == nullptr || s == live_room->streams.end() || s->second.transport_id != transport_id)
+          return fail_later(session_id, connection_id, request_id, "not_found", "the stream is gone");
+        auto answer = restart_publish_answer(*offer, *restarted.value, live_room->session.e2ee,
+                                             s->second.producer_ids.size());
+        if (!answer)
+          return fail_later(session_id, connection_id, request_id, "negotiation_failed", answer.error());
+        log::info("signaling", "ice restarted (publisher)",
+                  {{"session", session_id}, {"conn", connection_id}, {"stream", stream_id}});
+        reply_later(session_id, connection_id, request_id, {{"streamId", stream_id}, {"sdp", *answer}});
+      });
+}
+
+void SignalingHub::restart_subscriber_ice(Room& room, LiveConnection& self, const Request& r,
+                                          const std::string& stream_id) {
+  if (r.body.contains("sdp"))
+    return fail(
+        *self.link, r.id, "bad_request",
+        "a subscriber's restartIce carries no sdp: the server offers, the answer is restartIceAnswer");
+  const std::string session_id = room.session.id;
+  const std::string connection_id = self.id;
+  const std::string transport_id = self.routed.at(stream_id).transport_id;
+  const json request_id = r.id;
+  // The browser's new ufrag is not known until its answer; the router takes checks from any (as for
+  // the first subscribe, whose ufrag it never learns either).
+  router_.restart_ice(
+      transport_id, "",
+      [this, session_id, connection_id, stream_id, transport_id,
+       request_id](RouterOutcome<TransportInfo> restarted) {
+        if (!restarted.value) {
+          return fail_later(session_id, connection_id, request_id,
+                            restarted.error.code.empty() ? "router_error" : restarted.error.code,
+                            restarted.error.message);
+        }
+        LiveConnection* subscriber = find_connection(session_id, connection_id);
+        const auto sub =
+            subscriber == nullptr ? decltype(subscriber->routed.end()){} : subscriber->routed.find(stream_id);
+        if (subscriber == nullptr || sub == subscriber->routed.end() ||
+            sub->second.transport_id != transport_id)
+          return fail_later(session_id, connection_id, request_id, "not_found", "the subscription is gone");
+        auto offer = restart_subscribe_offer(sub->second.offer_sdp, *restarted.value);
+        if (!offer)
+          return fail_later(session_id, connection_id, request_id, "negotiation_failed", offer.error());
+        sub->second.offer_sdp = *offer;
+        log::info("signaling", "ice restarted (subscriber)",
+                  {{"session", session_id}, {"conn", connection_id}, {"stream", stream_id}});
+        reply_later(session_id, connection_id, request_id, {{"streamId", stream_id}, {"sdp", *offer}});
       });
 }
 

@@ -63,6 +63,7 @@ const kServerCodeToName: Record<string, UmbraErrorName> = {
   not_simulcast: 'NotSimulcastError',
   negotiation_failed: 'NegotiationFailedError',
   router_error: 'NegotiationFailedError',
+  ice_restart_unsupported: 'NegotiationFailedError',
   rate_limited: 'RateLimitedError',
   message_too_large: 'MessageTooLargeError',
   internal: 'InternalError',

@@ -4,6 +4,7 @@
 import { preferE2eeCodecs } from './e2ee-hook.js';
 import { UmbraError, errorFromMedia } from './errors.js';
 import { Emitter } from './events.js';
+import { IceRestarter } from './ice-restart.js';
 import { type SessionLink, TaskQueue, rtcConfig } from './link.js';
 import { type MediaStats, collectStats } from './stats.js';
 import type { Stream, VideoDimensions, VideoType } from './stream.js';
@@ -61,6 +62,14 @@ export interface PublisherEvents {
   forceMuted: { stream: Stream };
   // A subscriber's media link changed state (relayed) or the router link did (routed).
   connectionStateChanged: { connectionId: string | null; state: RTCPeerConnectionState };
+  // Routed: the link to the router broke (ICE "failed", or "disconnected" for 3 s) or restartIce() was
+  // called, and an ICE restart is under way (attempt 1, 2, 3). The stream stays published meanwhile.
+  reconnecting: { stream: Stream | null; attempt: number; reason: 'failed' | 'disconnected' | 'requested' };
+  // Routed: ICE is connected again after a restart; the media goes on over the new path.
+  reconnected: { stream: Stream | null };
+  // Routed: the restarts did not help (or the server refused them). If the path stays broken the
+  // router ends the stream with streamDestroyed `mediaFailed`.
+  reconnectFailed: { stream: Stream | null; error: UmbraError };
 }
 
 const kMaxNameLength = 256;
@@ -80,6 +89,7 @@ export class Publisher extends Emitter<PublisherEvents> {
   // Relayed: subscriber connectionId → its peer connection. Routed: the single key "router".
   readonly #peers = new Map<string, { pc: RTCPeerConnection; queue: TaskQueue }>();
   readonly #simulcast: boolean;
+  #iceRestarter: IceRestarter | null = null;
   #destroyed = false;
 
   private constructor(
@@ -193,6 +203,23 @@ export class Publisher extends Emitter<PublisherEvents> {
     await this.#link.request('updateStream', { streamId: stream.streamId, [field]: enabled });
   }
 
+  // Restarts ICE now (RFC 8445 section 9): new credentials and candidates, same stream, same DTLS.
+  // Routed sessions do this on their own when the link to the router breaks; call it when you know
+  // the network changed. Relayed sessions re-offer to every subscriber with an ICE restart. Resolves
+  // once the new offer/answer is applied (routed: `reconnected` follows when ICE is connected).
+  async restartIce(): Promise<void> {
+    if (this.#destroyed || this.stream === null) {
+      throw new UmbraError('InvalidStateError', 'this publisher is not published');
+    }
+    if (this.#iceRestarter !== null) return this.#iceRestarter.restartNow();
+    for (const [id, peer] of this.#peers) {
+      peer.queue.run(
+        () => this.#offer(id, peer.pc, true),
+        (err) => this.#negotiationFailed(id, err),
+      );
+    }
+  }
+
   // --- called by Session ---------------------------------------------------------------------------
 
   _streamInfo(): Record<string, unknown> {
@@ -213,6 +240,13 @@ export class Publisher extends Emitter<PublisherEvents> {
   // Routed: the offer that rides on `publish`; the answer comes back in its response.
   async _createRouterOffer(): Promise<string> {
     const peer = this.#newPeer('router', null);
+    this.#iceRestarter = new IceRestarter(peer.pc, {
+      restart: () => this.#restartRouterIce(peer.pc),
+      alive: () => !this.#destroyed && this.stream !== null,
+      reconnecting: (attempt, reason) => this.emit('reconnecting', { stream: this.stream, attempt, reason }),
+      reconnected: () => this.emit('reconnected', { stream: this.stream }),
+      reconnectFailed: (error) => this.emit('reconnectFailed', { stream: this.stream, error }),
+    });
     const offer = await peer.pc.createOffer();
     await peer.pc.setLocalDescription(offer);
     return peer.pc.localDescription?.sdp ?? offer.sdp ?? '';
@@ -318,6 +352,7 @@ export class Publisher extends Emitter<PublisherEvents> {
   _destroy(reason: string): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#iceRestarter?.stop();
     for (const peer of this.#peers.values()) peer.pc.close();
     this.#peers.clear();
     for (const track of this.mediaStream.getTracks()) track.stop();
@@ -385,6 +420,32 @@ export class Publisher extends Emitter<PublisherEvents> {
       streamId: this.stream.streamId,
       sdp: pc.localDescription?.sdp ?? offer.sdp,
     });
+  }
+
+  // Routed ICE restart (docs/protocol.md 3.13): our offer with new credentials, the router's answer
+  // with its new ones. On any failure the old description is restored, so the old path (if it still
+  // works) keeps carrying media.
+  async #restartRouterIce(pc: RTCPeerConnection): Promise<void> {
+    const stream = this.stream;
+    if (stream === null || pc.signalingState === 'closed') {
+      throw new UmbraError('InvalidStateError', 'this publisher is not published');
+    }
+    if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+    const offer = await pc.createOffer({ iceRestart: true });
+    await pc.setLocalDescription(offer);
+    try {
+      const response = await this.#link.request('restartIce', {
+        streamId: stream.streamId,
+        sdp: pc.localDescription?.sdp ?? offer.sdp,
+      });
+      const sdp = response['sdp'];
+      if (typeof sdp !== 'string') throw new UmbraError('NegotiationFailedError', 'the router sent no answer');
+      await pc.setRemoteDescription({ type: 'answer', sdp });
+    } catch (err) {
+      if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+      if (err instanceof UmbraError) throw err;
+      throw new UmbraError('NegotiationFailedError', `the router's restart answer was refused: ${String(err)}`);
+    }
   }
 
   #negotiationFailed(connectionId: string, err: unknown): void {

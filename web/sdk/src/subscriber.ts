@@ -3,6 +3,7 @@
 // plays it.
 import { UmbraError } from './errors.js';
 import { Emitter } from './events.js';
+import { IceRestarter } from './ice-restart.js';
 import { type SessionLink, TaskQueue, rtcConfig } from './link.js';
 import { type MediaStats, collectStats } from './stats.js';
 import type { Stream } from './stream.js';
@@ -27,6 +28,14 @@ export interface SubscriberEvents {
   // `mediaFailed` with a MediaConnectionLostError when the router lost this subscription's media path
   // (ICE consent expired, DTLS failed) while the stream lives on: subscribe again to resume.
   destroyed: { stream: Stream; reason: string; error?: UmbraError };
+  // Routed: the link to the router broke (ICE "failed", or "disconnected" for 3 s) or restartIce() was
+  // called, and an ICE restart is under way (attempt 1, 2, 3). The subscription stays meanwhile.
+  reconnecting: { stream: Stream; attempt: number; reason: 'failed' | 'disconnected' | 'requested' };
+  // Routed: ICE is connected again after a restart; the media goes on over the new path.
+  reconnected: { stream: Stream };
+  // Routed: the restarts did not help (or the server refused them). If the path stays broken the
+  // router ends the subscription (`destroyed` with reason `mediaFailed`).
+  reconnectFailed: { stream: Stream; error: UmbraError };
   // DESIGN.md 4.10 (E2EE sessions only).
   encryptionSecretMismatch: { stream: Stream };
   encryptionSecretMatch: { stream: Stream };
@@ -46,6 +55,7 @@ export class Subscriber extends Emitter<SubscriberEvents> {
   #destroyed = false;
   #preferredLayer: SimulcastLayer = 'high';
   #connectedEmitted = false;
+  readonly #iceRestarter: IceRestarter | null = null;
 
   // Session.subscribe() calls this; applications use session.subscribe(stream, options).
   constructor(link: SessionLink, stream: Stream, options: SubscribeOptions) {
@@ -93,6 +103,15 @@ export class Subscriber extends Emitter<SubscriberEvents> {
     this.#pc.onconnectionstatechange = () => {
       this.emit('connectionStateChanged', { state: this.#pc.connectionState });
     };
+    if (link.mediaMode === 'routed') {
+      this.#iceRestarter = new IceRestarter(this.#pc, {
+        restart: () => this.#restartRouterIce(),
+        alive: () => !this.#destroyed,
+        reconnecting: (attempt, reason) => this.emit('reconnecting', { stream: this.stream, attempt, reason }),
+        reconnected: () => this.emit('reconnected', { stream: this.stream }),
+        reconnectFailed: (error) => this.emit('reconnectFailed', { stream: this.stream, error }),
+      });
+    }
   }
 
   get isSubscribedToAudio(): boolean {
@@ -138,6 +157,48 @@ export class Subscriber extends Emitter<SubscriberEvents> {
 
   get preferredLayer(): SimulcastLayer {
     return this.#preferredLayer;
+  }
+
+  // Restarts ICE now (RFC 8445 section 9): new credentials and candidates, same subscription. Routed
+  // sessions do this on their own when the link to the router breaks; call it when you know the network
+  // changed. Resolves once the new offer/answer is applied (`reconnected` follows when ICE is
+  // connected). In relayed sessions the publisher's side restarts (MediaModeError here).
+  async restartIce(): Promise<void> {
+    if (this.#destroyed) throw new UmbraError('InvalidStateError', 'this subscriber was destroyed');
+    if (this.#iceRestarter === null) {
+      throw new UmbraError('MediaModeError', 'in relayed sessions the publisher restarts ICE', 'routed_required');
+    }
+    return this.#iceRestarter.restartNow();
+  }
+
+  // Routed ICE restart (docs/protocol.md 3.13): the router offers again with new credentials, we answer
+  // with ours. Serialized with the other steps on this peer connection.
+  #restartRouterIce(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.run(
+        async () => {
+          if (this.#destroyed) throw new UmbraError('InvalidStateError', 'this subscriber was destroyed');
+          if (this.#pc.remoteDescription === null || this.#pc.signalingState !== 'stable') {
+            throw new UmbraError('InvalidStateError', 'the subscription is still being negotiated');
+          }
+          const response = await this.#link.request('restartIce', { streamId: this.stream.streamId });
+          const sdp = response['sdp'];
+          if (typeof sdp !== 'string') throw new UmbraError('NegotiationFailedError', 'the router sent no offer');
+          try {
+            await this.#pc.setRemoteDescription({ type: 'offer', sdp });
+            await this.#pc.setLocalDescription(await this.#pc.createAnswer());
+          } catch (err) {
+            throw new UmbraError('NegotiationFailedError', `the router's restart offer could not be answered: ${String(err)}`);
+          }
+          await this.#link.request('restartIceAnswer', {
+            streamId: this.stream.streamId,
+            sdp: this.#pc.localDescription?.sdp,
+          });
+          resolve();
+        },
+        (err) => reject(err),
+      );
+    });
   }
 
   async #toggle(kind: 'audio' | 'video', enabled: boolean): Promise<void> {
@@ -213,6 +274,7 @@ export class Subscriber extends Emitter<SubscriberEvents> {
   _destroy(reason: string, error?: UmbraError): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#iceRestarter?.stop();
     this.#pc.close();
     for (const track of this.mediaStream.getTracks()) track.stop();
     this.element.srcObject = null;
