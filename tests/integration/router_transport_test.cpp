@@ -153,20 +153,19 @@ class RouterTransport : public ::testing::Test {
 };
 
 TEST_F(RouterTransport, ClosesAndReportsATransportWhosePeerVanishedAfterTheConsentTimeout) {
+  // 1 s is below the native peer's 4-6 s consent check interval, so nothing here may depend on the
+  // peer's checks after it connected (the fake-clock unit test shows a checking peer is kept).
   start_router(1s);
-  Peer& pub = connect_peer();
-  (void)produce(pub);
-  ASSERT_EQ(router->bookkeeping().producers, 1u);
+  Peer& peer = connect_peer();
+  ASSERT_EQ(router->bookkeeping().transports, 1u);
 
   // The peer disappears without a word (no DTLS close_notify): its checks simply stop.
-  pub.udp.stop();
+  peer.udp.stop();
   ASSERT_TRUE(run_until([&] { return !closed.empty(); })) << "the transport-closed hook fired";
-  EXPECT_EQ(closed[0].first, pub.transport_id);
+  EXPECT_EQ(closed[0].first, peer.transport_id);
   EXPECT_EQ(closed[0].second, "ice consent expired (no checks for 1 s)");
   EXPECT_EQ(closed.size(), 1u);
-  const auto b = router->bookkeeping();
-  EXPECT_EQ(b.transports, 0u);
-  EXPECT_EQ(b.producers, 0u) << "the producer went with its transport";
+  EXPECT_EQ(router->bookkeeping().transports, 0u) << "the router forgot it";
 }
 
 TEST_F(RouterTransport, IceRestartMovesThePeerToNewCredentialsWhileMediaKeepsFlowing) {
