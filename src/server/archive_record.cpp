@@ -158,6 +158,15 @@ bool mark_interrupted(ArchiveRecord& archive, std::int64_t now_ms) {
   return true;
 }
 
+namespace {
+
+// Tenths of a second, without floating point: 12345 ms -> "12.3".
+std::string tenths(std::int64_t ms) {
+  return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100);
+}
+
+}  // namespace
+
 void apply_interrupted_file(RecordedStream& stream, const InterruptedFile& file) {
   stream.state = "failed";
   if (!file.exists) {
@@ -171,13 +180,19 @@ void apply_interrupted_file(RecordedStream& stream, const InterruptedFile& file)
     stream.error = "interrupted: the file holds nothing playable (no frame was written)";
   } else {
     stream.duration_ms = file.duration_ms;
-    // Tenths of a second, without floating point: 12345 ms -> "12.3".
-    const std::string seconds =
-        std::to_string(file.duration_ms / 1000) + "." + std::to_string(file.duration_ms % 1000 / 100);
-    stream.error = "interrupted: the file plays " + seconds +
+    stream.error = "interrupted: the file plays " + tenths(file.duration_ms) +
                    " s from the start but has no seek index or duration; remux it to seek (ffmpeg -i "
-                   "in.webm -c copy out.webm)";
+                   "in.webm -c copy out.webm)" +
+                   (file.why.empty() ? std::string() : " (the repair failed: " + file.why + ")");
   }
+}
+
+void apply_repaired_file(RecordedStream& stream, std::int64_t duration_ms) {
+  stream.state = "recorded";
+  stream.duration_ms = duration_ms;
+  stream.error = "interrupted: cut by a server stop and repaired; the file plays " + tenths(duration_ms) +
+                 " s with its duration and seek index (what had not reached the disk when the server "
+                 "stopped is lost)";
 }
 
 }  // namespace umbra::server

@@ -58,19 +58,30 @@ bool mark_interrupted(ArchiveRecord& archive, std::int64_t now_ms);
 
 inline constexpr std::string_view kInterruptedMessage =
     "the server stopped while recording; the files are kept and play up to that point";
+// The archive's error once start-up repaired every file the stop cut (archive::repair_webm).
+inline constexpr std::string_view kInterruptedRepairedMessage =
+    "the server stopped while recording; its files were repaired and play up to that point";
 
-// What reading an interrupted entry's file found (archive::probe_webm, done by ArchiveService).
+// What reading an interrupted entry's file found (archive::probe_webm, done by ArchiveService when
+// the file could not be repaired).
 struct InterruptedFile {
   bool exists = false;
   bool readable = false;  // a WebM header could be read; false with `why` for garbage or an empty file
   std::int64_t duration_ms = 0;
   std::int64_t packets = 0;
-  std::string why;  // the probe's error when not readable
+  // Not readable: the probe's error. Readable: why the repair failed, if it was tried (else empty).
+  std::string why;
 };
 
-// Settles an entry mark_interrupted failed: the state stays "failed" (the file has no seek index or
-// container duration), `duration` becomes what the file really plays (0 if nothing), and `error`
-// says which case it is: "interrupted: the file plays N.N s ...", nothing playable, or missing.
+// Settles an entry mark_interrupted failed whose file could not be repaired: the state stays "failed"
+// (the file has no seek index or container duration), `duration` becomes what the file really plays
+// (0 if nothing), and `error` says which case it is: "interrupted: the file plays N.N s ... remux it",
+// nothing playable, or missing.
 void apply_interrupted_file(RecordedStream& stream, const InterruptedFile& file);
+
+// Settles an entry whose file start-up repaired (archive::repair_webm: rewritten whole, with its
+// duration and cues): "recorded", as after a stop, with the real `duration`; `error` keeps the story:
+// "interrupted: cut by a server stop and repaired; the file plays N.N s ...".
+void apply_repaired_file(RecordedStream& stream, std::int64_t duration_ms);
 
 }  // namespace umbra::server

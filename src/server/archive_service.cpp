@@ -7,6 +7,7 @@
 
 #include "archive/archive_policy.h"
 #include "archive/webm_probe.h"
+#include "archive/webm_repair.h"
 #include "common/log.h"
 
 namespace umbra::server {
@@ -23,9 +24,12 @@ ArchiveError not_found() {
   return ArchiveError{404, "archive_not_found", "no archive with that id"};
 }
 
-// Reads an interrupted entry's file (archive::probe_webm) and records what it really plays.
-void probe_interrupted(const std::filesystem::path& root, const std::string& archive_id,
-                       RecordedStream& stream) {
+// Settles an interrupted entry from its file. At start-up (`repair`) the file is rewritten whole
+// (archive::repair_webm: stream copy with duration and cues, atomic rename); if that fails, or at a
+// graceful stop where the router may still be writing the file, it is only read
+// (archive::probe_webm) for what it really plays. Returns true when the file was repaired.
+bool settle_interrupted(const std::filesystem::path& root, const std::string& archive_id,
+                        RecordedStream& stream, bool repair) {
   InterruptedFile found;
   // Only a plain file name inside the archive's own directory, as for downloads.
   const auto dot = stream.file.rfind('.');
@@ -35,20 +39,40 @@ void probe_interrupted(const std::filesystem::path& root, const std::string& arc
   const auto path = root / archive::safe_path_component(archive_id) / stream.file;
   std::error_code ec;
   found.exists = plain && std::filesystem::is_regular_file(path, ec);
+  std::string repair_error;
+  if (found.exists && repair) {
+    const auto repaired = archive::repair_webm(path.string());
+    if (repaired.ok()) {
+      apply_repaired_file(stream, repaired->duration_ms);
+      log::info("archive", "interrupted file repaired",
+                {{"archive", archive_id},
+                 {"file", stream.file},
+                 {"packets", std::to_string(repaired->packets)},
+                 {"duration_ms", std::to_string(repaired->duration_ms)},
+                 {"dropped", std::to_string(repaired->dropped)},
+                 {"note", repaired->why}});
+      return true;
+    }
+    repair_error = repaired.error();
+  }
   if (found.exists) {
     const auto probe = archive::probe_webm(path.string());
     found.readable = probe.ok();
     if (probe.ok()) {
       found.duration_ms = probe->duration_ms;
       found.packets = probe->packets;
+      found.why = repair_error;
     } else {
       found.why = probe.error();
     }
   }
   apply_interrupted_file(stream, found);
-  log::info(
-      "archive", "interrupted file probed",
-      {{"archive", archive_id}, {"file", stream.file}, {"duration_ms", std::to_string(stream.duration_ms)}});
+  log::warn("archive", "interrupted file not repaired",
+            {{"archive", archive_id},
+             {"file", stream.file},
+             {"duration_ms", std::to_string(stream.duration_ms)},
+             {"error", stream.error}});
+  return false;
 }
 
 }  // namespace
@@ -69,6 +93,10 @@ ArchiveService::~ArchiveService() {
 }
 
 std::size_t ArchiveService::recover() {
+  return mark_all_interrupted(true);
+}
+
+std::size_t ArchiveService::mark_all_interrupted(bool repair_files) {
   std::size_t n = 0;
   for (auto& archive : archives_.running()) {
     std::vector<std::size_t> cut;  // the entries the crash cut: still "recording"
@@ -76,7 +104,11 @@ std::size_t ArchiveService::recover() {
       if (archive.streams[i].state == "recording") cut.push_back(i);
     }
     if (!mark_interrupted(archive, clock_())) continue;
-    for (const auto i : cut) probe_interrupted(root_, archive.id, archive.streams[i]);
+    std::size_t repaired = 0;
+    for (const auto i : cut) {
+      if (settle_interrupted(root_, archive.id, archive.streams[i], repair_files)) ++repaired;
+    }
+    if (!cut.empty() && repaired == cut.size()) archive.error = std::string(kInterruptedRepairedMessage);
     if (const auto saved = archives_.update(archive); !saved) {
       log::error("archive", "cannot mark interrupted", {{"archive", archive.id}, {"error", saved.error()}});
       continue;
@@ -100,7 +132,8 @@ std::size_t ArchiveService::stop_all_for_shutdown() {
 
 std::size_t ArchiveService::shutdown() {
   running_by_session_.clear();
-  return recover();
+  // The router's destructor may still be finishing these files: read them, never rewrite them.
+  return mark_all_interrupted(false);
 }
 
 Result<ArchiveRecord, ArchiveError> ArchiveService::start(const ArchiveStartRequest& request) {

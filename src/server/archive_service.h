@@ -66,7 +66,9 @@ class ArchiveService {
   ArchiveService& operator=(const ArchiveService&) = delete;
 
   // Start-up: records still running belong to a process that is gone; they become failed,
-  // "interrupted". Returns how many.
+  // "interrupted", and each file the stop cut is repaired (archive::repair_webm) so it is whole and
+  // seekable, or, if it cannot be, read for what it plays. Returns how many archives. Call it before
+  // the router records anything: it rewrites files in the archive root.
   std::size_t recover();
   // Graceful stop, first step: asks the router to stop every running archive with reason
   // "interrupted", so their files are finished and their final reports (durations) reach the
@@ -106,6 +108,8 @@ class ArchiveService {
     std::string archive_id;  // the archive the rule started
   };
 
+  // recover() and shutdown(): `repair_files` only at start-up, when no recorder can own the files.
+  std::size_t mark_all_interrupted(bool repair_files);
   void on_report(const RecordingReport& report);
   void on_router_error(const std::string& archive_id, const RouterError& error, std::string_view during);
   // After a stored change: when the record just left "started", the clients hear archiveStopped;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "archive/webm_repair.h"
 #include "archive/webm_writer.h"
 #include "crypto/certificate.h"
 #include "raw_http_client.h"
@@ -631,9 +632,9 @@ TEST(ServerArchive, AlwaysModeWithTheRealRouterFollowsTheStreams) {
   for (const auto& stream : archive["streams"]) EXPECT_NE(stream["state"], "recording") << archive.dump();
 }
 
-// A killed process leaves a WebM without its trailer (no duration in the header) and a record whose
-// entry says 0 ms: the restart reads the file and shows what it really plays.
-TEST(ServerArchive, ARestartProbesAnInterruptedFileForItsRealDuration) {
+// A killed process leaves a WebM without its trailer (no duration in the header, no cues) and a record
+// whose entry says 0 ms: the restart rewrites the file whole and shows what it really plays.
+TEST(ServerArchive, ARestartRepairsAnInterruptedFile) {
   TempDir dir;
   { RunningServer first(dir.path()); }  // creates the database
   {
@@ -659,16 +660,25 @@ TEST(ServerArchive, ARestartProbesAnInterruptedFileForItsRealDuration) {
   }
   RunningServer restarted(dir.path());
   const auto fetched = restarted.call_json("GET", "/v1/archives/arc_probed");
-  EXPECT_EQ(fetched["status"], "failed");
+  EXPECT_EQ(fetched["status"], "failed") << "the recording itself was cut short";
   EXPECT_EQ(fetched["reason"], "interrupted");
+  EXPECT_EQ(fetched["error"], std::string(kInterruptedRepairedMessage));
   const auto& stream = fetched["streams"][0];
-  EXPECT_EQ(stream["state"], "failed");
+  EXPECT_EQ(stream["state"], "recorded") << fetched.dump();
   EXPECT_GE(stream["duration"].get<std::int64_t>(), 2000) << fetched.dump();  // at most a cluster lost
   EXPECT_LE(stream["duration"].get<std::int64_t>(), 3000) << fetched.dump();
-  EXPECT_EQ(stream["error"].get<std::string>().rfind("interrupted: the file plays ", 0), 0u)
+  EXPECT_EQ(stream["error"].get<std::string>().rfind("interrupted: cut by a server stop and repaired; ", 0),
+            0u)
       << fetched.dump();
-  // The file is still served for download.
-  EXPECT_EQ(restarted.call("GET", "/v1/archives/arc_probed/files/str_a-audio.webm").status, 200);
+  // The served file is the repaired one: it now carries its trailer.
+  const auto served = restarted.call("GET", "/v1/archives/arc_probed/files/str_a-audio.webm");
+  EXPECT_EQ(served.status, 200);
+  const auto on_disk = dir.path() / "archives" / "arc_probed" / "str_a-audio.webm";
+  EXPECT_EQ(served.body.size(), std::filesystem::file_size(on_disk));
+  const auto again = archive::repair_webm(on_disk.string());
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_FALSE(again->cut) << again->why;
+  EXPECT_EQ(again->duration_ms, stream["duration"].get<std::int64_t>());
 }
 
 }  // namespace

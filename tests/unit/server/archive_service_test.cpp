@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "archive/webm_repair.h"
 #include "archive/webm_writer.h"
 #include "server/rest_archives.h"
 #include "unit/server/archive_test_support.h"
@@ -27,6 +28,14 @@ class ArchiveServiceTest : public ArchiveFixture {
   void answer_start(std::size_t i, std::vector<RecordedStream> streams = {}) {
     auto& s = router_.starts.at(i);
     s.done({FakeRecordingRouter::report(s.options.archive_id, "started", std::move(streams)), {}});
+  }
+
+  // `frames` 20 ms Opus frames and the process killed: no trailer, and the router last said 0 ms.
+  static void write_crashed_audio(const std::filesystem::path& path, std::int64_t frames) {
+    auto writer = archive::WebmWriter::create(path.string(), archive::MediaKind::kAudio);
+    ASSERT_TRUE(writer.ok()) << writer.error();
+    const Bytes frame(40, 0xfc);  // TOC: 20 ms CELT frames; neither muxer nor repair decodes them
+    for (std::int64_t i = 0; i < frames; ++i) ASSERT_TRUE((*writer)->write(frame, i * 20, true, 20).ok());
   }
 
   static std::vector<std::string> segments_of(const std::string& path) {
@@ -402,41 +411,43 @@ TEST_F(ArchiveServiceTest, RecordsRunningAtStartUpBecomeInterrupted) {
   EXPECT_TRUE(service_->start({"ses_1", "", true, true}).ok());
 }
 
-TEST_F(ArchiveServiceTest, AnInterruptedFileIsProbedForWhatItReallyPlays) {
+TEST_F(ArchiveServiceTest, AnInterruptedFileIsRepairedAtStartUp) {
   add_session("ses_1");
   const auto a = start_ok("ses_1");
   answer_start(0, {FakeRecordingRouter::stream("str_a", "audio", "recording"),
                    FakeRecordingRouter::stream("str_b", "video", "recording"),
                    FakeRecordingRouter::stream("str_c", "video", "recording")});
-  {
-    // 3 s of Opus written and the process killed: no trailer, and the router last said 0 ms.
-    auto writer = archive::WebmWriter::create((root() / a.id / "str_a-audio.webm").string(),
-                                              archive::MediaKind::kAudio);
-    ASSERT_TRUE(writer.ok()) << writer.error();
-    const Bytes frame(40, 0xfc);
-    for (std::int64_t i = 0; i < 150; ++i) ASSERT_TRUE((*writer)->write(frame, i * 20, true, 20).ok());
-  }
+  const auto audio_path = root() / a.id / "str_a-audio.webm";
+  write_crashed_audio(audio_path, 150);
   std::ofstream(root() / a.id / "str_b-video.webm", std::ios::binary) << std::string(1000, 'x');
   close();
   open();
   EXPECT_EQ(service_->recover(), 1u);
   const auto found = service_->find(a.id);
-  EXPECT_EQ(found->state, ArchiveState::kFailed);
+  EXPECT_EQ(found->state, ArchiveState::kFailed) << "the recording itself was cut short";
   EXPECT_EQ(found->reason, "interrupted");
+  EXPECT_EQ(found->error, kInterruptedMessage) << "not every file could be repaired";
 
   const auto& audio = found->streams.at(0);
-  EXPECT_EQ(audio.state, "failed");
+  EXPECT_EQ(audio.state, "recorded") << audio.error;
   EXPECT_GE(audio.duration_ms, 2000);  // the muxer closes a cluster every second
   EXPECT_LE(audio.duration_ms, 3000);
-  EXPECT_NE(audio.error.find("interrupted: the file plays " + std::to_string(audio.duration_ms / 1000) + "."),
-            std::string::npos)
+  EXPECT_EQ(audio.error.rfind("interrupted: cut by a server stop and repaired; the file plays " +
+                                  std::to_string(audio.duration_ms / 1000) + ".",
+                              0),
+            0u)
       << audio.error;
-  EXPECT_NE(audio.error.find("remux"), std::string::npos) << audio.error;
+  // The file on disk is now a finished one: it has its trailer, so reading it again finds no cut.
+  const auto again = archive::repair_webm(audio_path.string());
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_FALSE(again->cut) << again->why;
+  EXPECT_EQ(again->duration_ms, audio.duration_ms);
 
   const auto& garbage = found->streams.at(1);
   EXPECT_EQ(garbage.state, "failed");
   EXPECT_EQ(garbage.duration_ms, 0);
   EXPECT_NE(garbage.error.find("nothing playable"), std::string::npos) << garbage.error;
+  EXPECT_EQ(std::filesystem::file_size(root() / a.id / "str_b-video.webm"), 1000u) << "left as it was";
 
   const auto& missing = found->streams.at(2);
   EXPECT_EQ(missing.state, "failed");
@@ -446,6 +457,39 @@ TEST_F(ArchiveServiceTest, AnInterruptedFileIsProbedForWhatItReallyPlays) {
   // What the REST API shows after the restart.
   const json shown = archive_json(*found);
   EXPECT_EQ(shown["streams"][0]["duration"], audio.duration_ms);
+  EXPECT_EQ(shown["streams"][0]["state"], "recorded");
+}
+
+TEST_F(ArchiveServiceTest, AnArchiveWhoseCutFilesWereAllRepairedSaysSo) {
+  add_session("ses_1");
+  const auto a = start_ok("ses_1");
+  answer_start(0, {FakeRecordingRouter::stream("str_a", "audio", "recording"),
+                   FakeRecordingRouter::stream("str_b", "audio", "recorded")});
+  write_crashed_audio(root() / a.id / "str_a-audio.webm", 100);
+  close();
+  open();
+  EXPECT_EQ(service_->recover(), 1u);
+  const auto found = service_->find(a.id);
+  EXPECT_EQ(found->state, ArchiveState::kFailed);
+  EXPECT_EQ(found->reason, "interrupted");
+  EXPECT_EQ(found->error, kInterruptedRepairedMessage);
+  EXPECT_EQ(found->streams.at(0).state, "recorded");
+  EXPECT_EQ(found->streams.at(1).state, "recorded") << "an entry the stop did not cut is left alone";
+}
+
+TEST_F(ArchiveServiceTest, AGracefulStopReadsCutFilesButNeverRewritesThem) {
+  add_session("ses_1");
+  const auto a = start_ok("ses_1");
+  answer_start(0, {FakeRecordingRouter::stream("str_a", "audio", "recording")});
+  const auto path = root() / a.id / "str_a-audio.webm";
+  write_crashed_audio(path, 100);
+  const auto size = std::filesystem::file_size(path);
+  // The router did not report in time; its destructor may still be writing the file.
+  EXPECT_EQ(service_->shutdown(), 1u);
+  const auto found = service_->find(a.id);
+  EXPECT_EQ(found->streams.at(0).state, "failed");
+  EXPECT_GT(found->streams.at(0).duration_ms, 0);
+  EXPECT_EQ(std::filesystem::file_size(path), size);
 }
 
 TEST_F(ArchiveServiceTest, ShutdownMarksRunningArchivesInterrupted) {
