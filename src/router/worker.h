@@ -112,6 +112,8 @@ class Worker {
   boost::asio::steady_timer timer_;
   std::uint16_t port_ = 0;
   std::thread thread_;
+  // Made once the socket is open; declared before the rooms so it outlives anything that sends.
+  std::optional<UdpSendBatch> batch_;
 
   UdpMux mux_;
   std::map<std::string, std::unique_ptr<Room>> rooms_;
@@ -120,7 +122,6 @@ class Worker {
   std::map<std::string, std::vector<std::string>> transport_consumers_;
   std::array<std::uint8_t, 65536> buffer_{};
   boost::asio::ip::udp::endpoint sender_;
-  std::optional<UdpSendBatch> batch_;  // made once the socket is open
   WorkerCounters counters_;
   std::function<void(const std::string&, const std::string&)> on_transport_closed_;
   std::function<bool(const std::string&)> on_room_idle_;
