@@ -136,7 +136,7 @@ std::string restart_offer() {
 
 rtc::sdp::SessionDescription parsed(const json& message) {
   auto sdp = rtc::sdp::parse(message.value("sdp", ""));
-  EXPECT_TRUE(sdp.has_value()) << message.dump();
+  EXPECT_TRUE(sdp.ok()) << message.dump();
   return sdp ? *sdp : rtc::sdp::SessionDescription{};
 }
 
