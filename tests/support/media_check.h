@@ -35,10 +35,13 @@ inline nlohmann::json ffprobe(const std::filesystem::path& file, const std::stri
   return nlohmann::json::parse(out.text, nullptr, false);
 }
 
-// ffmpeg decodes every frame and prints nothing at -v error when the file is sound.
+// ffmpeg decodes every frame and prints nothing at -v error when the file is sound. -enc_time_base:v -1
+// keeps the file's millisecond timestamps: otherwise ffmpeg re-times video to the frame rate it guesses
+// and two frames closer than one such tick make the null muxer print "non monotonically increasing
+// dts" for a sound file (web/test/helpers/archive_files.mjs, same fix).
 inline CommandOutput ffmpeg_decode(const std::filesystem::path& file) {
   return run_command(std::string(UMBRA_FFMPEG) + " -nostdin -v error -i '" + file.string() +
-                     "' -f null - 2>&1");
+                     "' -enc_time_base:v -1 -f null - 2>&1");
 }
 
 inline double duration_seconds(const nlohmann::json& probe) {

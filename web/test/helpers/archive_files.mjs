@@ -37,9 +37,13 @@ export function probe(ffprobe, file) {
   return JSON.parse(r.stdout);
 }
 
-// `ffmpeg -v error -i FILE -f null -`: decodes every frame; { status, stderr }.
+// `ffmpeg -v error -i FILE -enc_time_base:v -1 -f null -`: decodes every frame; { status, stderr }.
+// -enc_time_base:v -1 keeps the file's millisecond timestamps on the way to the null muxer. Without it
+// ffmpeg re-times video to the frame rate it guesses (e.g. 20 fps), two real frames closer than one
+// such tick (21 ms apart from a browser) land on the same tick, and the null muxer prints "non
+// monotonically increasing dts" for a file that is fine: the archive_restart flake.
 export function decode(ffmpeg, file) {
-  const r = spawnSync(ffmpeg, ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'], {
+  const r = spawnSync(ffmpeg, ['-nostdin', '-v', 'error', '-i', file, '-enc_time_base:v', '-1', '-f', 'null', '-'], {
     encoding: 'utf8',
     timeout: 60_000,
   });
