@@ -104,7 +104,7 @@ export class IceRestarter {
     else this.#retryTimer = setTimeout(start, delay);
   }
 
-  // `automatic`: a failed attempt is retried (up to the limit); a requested one just rejects.
+  // `automatic`: a failed attempt is retried (up to the limit).
   #run(automatic: boolean): Promise<void> {
     this.#awaitingConnection = false;
     const running = (async () => {
@@ -115,8 +115,9 @@ export class IceRestarter {
         const error =
           err instanceof UmbraError ? err : new UmbraError('NegotiationFailedError', `ICE restart failed: ${String(err)}`);
         const final = error.code !== undefined && kFinalCodes.has(error.code);
-        if (final || (automatic && this.#attempts >= kMaxIceRestartAttempts)) this.#giveUp(error);
-        else if (automatic) queueMicrotask(() => this.#schedule('failed'));
+        // A requested restart is not retried: its caller gets the error (and reconnectFailed tells the UI).
+        if (final || !automatic || this.#attempts >= kMaxIceRestartAttempts) this.#giveUp(error);
+        else queueMicrotask(() => this.#schedule('failed'));
         throw error;
       } finally {
         this.#running = null;
