@@ -207,6 +207,30 @@ TEST_F(WebmRepairTest, FramesTheDemuxerHandsOutAgainAreDropped) {
   expect_whole(path, *repaired, "spliced (before repair ffmpeg said: " + unrepaired.text + ")");
 }
 
+// The archive_restart flake's real cause: a browser's frames at about 20 fps with one pair 21 ms apart.
+// ffmpeg re-times video to the frame rate it guesses, so without -enc_time_base:v -1 (media_check.h)
+// both land on one 50 ms tick and the null muxer prints "non monotonically increasing dts".
+TEST_F(WebmRepairTest, AVideoFileWithJitteredFrameTimesDecodesCleanly) {
+  const fs::path path = dir_ / "jittered.webm";
+  {
+    auto writer = WebmWriter::create(path.string(), MediaKind::kVideo);
+    ASSERT_TRUE(writer.ok()) << writer.error();
+    umbra::testing::Vp8Encoder encoder;
+    ASSERT_TRUE(encoder.ok());
+    std::int64_t pts = 0;
+    for (int i = 0; i < 80; ++i) {
+      for (auto& [frame, key] : encoder.encode(i, i % 40 == 0)) {
+        ASSERT_TRUE((*writer)->write(frame, pts, key).ok());
+      }
+      pts += i == 43 ? 29 : (i == 44 ? 21 : 50);  // ..., 2150, 2179, 2200, 2250, ...
+    }
+  }
+  const auto repaired = repair_webm(path.string());
+  ASSERT_TRUE(repaired.ok()) << repaired.error();
+  EXPECT_EQ(repaired->dropped, 0);
+  expect_whole(path, *repaired, "jittered");
+}
+
 TEST_F(WebmRepairTest, AFileCutInsideItsHeaderIsAnErrorAndLeftAsItWas) {
   const fs::path original = write_video("original.webm", 30);
   const std::string cut = read_all(original).substr(0, 60);
