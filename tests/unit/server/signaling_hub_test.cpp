@@ -3,46 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "server/client_token.h"
+#include "hub_test_support.h"
 
 namespace umbra::server {
 namespace {
 
 using nlohmann::json;
-
-const ApiCredentials kCreds{"devkey", "devsecret"};
-constexpr std::int64_t kT0 = 1'800'000'000'000;  // ms
-
-class FakeLink : public ClientLink {
- public:
-  void send(std::string text) override { inbox.push_back(json::parse(text)); }
-  void close(std::uint16_t code, std::string_view) override { closed_with = code; }
-
-  // Pops messages up to and including the first of `type`; fails the test if none.
-  json next(std::string_view type) {
-    while (!inbox.empty()) {
-      json m = inbox.front();
-      inbox.pop_front();
-      if (m["type"] == type) return m;
-    }
-    ADD_FAILURE() << "no message of type " << type;
-    return json::object();
-  }
-  bool has(std::string_view type) const {
-    for (const auto& m : inbox) {
-      if (m["type"] == type) return true;
-    }
-    return false;
-  }
-
-  std::deque<json> inbox;
-  int closed_with = 0;
-};
+using testing::AnsweringRouter;
+using testing::FakeLink;
+using testing::kCreds;
+using testing::kT0;
 
 class HubTest : public ::testing::Test {
  protected:
@@ -439,87 +410,9 @@ TEST_F(HubTest, ArchiveHooksSeeStreamsAndFeedJoinedAndEvents) {
 
 // ---- routed sessions: transports the router closes on its own ----------------------------------------
 
-// A router that answers like the real one does, later (run() delivers the completions, as the
-// control-plane loop would), and lets the test report a transport closed (consent expiry, DTLS).
-class AnsweringRouter final : public MediaRouter {
- public:
-  bool available() const override { return true; }
-  void create_transport(const TransportOptions& options, RouterCallback<TransportInfo> done) override {
-    TransportInfo info;
-    info.transport_id = "tr_" + std::to_string(++next_id_);
-    info.ice_ufrag = "ufragR";
-    info.ice_pwd = "passwordpasswordpassword";
-    info.candidates = {{"1", "127.0.0.1", 7881, "udp", 2130706431, "host"}};
-    info.fingerprints = {{"sha-256", std::string(95, 'A')}};
-    owners[info.transport_id] = options.connection_id;
-    later([done = std::move(done), info] { done({info, {}}); });
-  }
-  void connect_transport(const std::string&, const DtlsParameters&,
-                         RouterCallback<RouterDone> done) override {
-    later([done = std::move(done)] { done({RouterDone{}, {}}); });
-  }
-  void produce(const std::string& transport_id, const ProduceOptions& options,
-               RouterCallback<ProducerInfo> done) override {
-    const std::string id = "pro_" + std::to_string(++next_id_);
-    producers[id] = options;
-    (void)transport_id;
-    later([done = std::move(done), id] { done({ProducerInfo{id}, {}}); });
-  }
-  void consume(const std::string&, const ConsumeOptions& options,
-               RouterCallback<ConsumerInfo> done) override {
-    const auto& produced = producers.at(options.producer_id);
-    ConsumerInfo info{"con_" + std::to_string(++next_id_), produced.kind, produced.rtp};
-    later([done = std::move(done), info] { done({info, {}}); });
-  }
-  void set_consumer_paused(const std::string&, bool) override {}
-  void close_transport(const std::string& transport_id) override { closed.push_back(transport_id); }
-  RouterStats stats() const override { return {}; }
-  void start_recording(const RecordingOptions&, RouterCallback<RecordingReport>) override {}
-  void stop_recording(const std::string&, const std::string&, RouterCallback<RecordingReport>) override {}
-  void set_on_recording_update(std::function<void(const RecordingReport&)>) override {}
-  void set_on_transport_closed(std::function<void(const std::string&, const std::string&)> fn) override {
-    transport_closed = std::move(fn);
-  }
-
-  void run() {
-    while (!queue_.empty()) {
-      auto fn = std::move(queue_.front());
-      queue_.pop_front();
-      fn();
-    }
-  }
-  // The transports a connection owns, oldest first.
-  std::vector<std::string> transports_of(const std::string& connection_id) const {
-    std::vector<std::string> out;
-    for (const auto& [id, owner] : owners) {
-      if (owner == connection_id) out.push_back(id);
-    }
-    // By number, not by string: "tr_10" is newer than "tr_9".
-    std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
-      return std::stoi(a.substr(3)) < std::stoi(b.substr(3));
-    });
-    return out;
-  }
-
-  std::map<std::string, std::string> owners;  // transport id → connection id
-  std::map<std::string, ProduceOptions> producers;
-  std::vector<std::string> closed;  // close_transport() calls
-  std::function<void(const std::string&, const std::string&)> transport_closed;
-
- private:
-  void later(std::function<void()> fn) { queue_.push_back(std::move(fn)); }
-  int next_id_ = 0;
-  std::deque<std::function<void()>> queue_;
-};
-
 // The rtc/sdp tests' real Chromium 156 offer (audio + video).
 std::string chromium_offer() {
-  const auto path =
-      std::filesystem::path(__FILE__).parent_path() / ".." / "rtc" / "sdp" / "chromium156_sendrecv_offer.sdp";
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return testing::sdp_fixture("chromium156_sendrecv_offer.sdp");
 }
 
 class RoutedHubTest : public HubTest {

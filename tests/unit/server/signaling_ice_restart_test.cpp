@@ -5,119 +5,17 @@
 // refused with their codes.
 #include <gtest/gtest.h>
 
-#include <deque>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
+#include "hub_test_support.h"
 #include "rtc/sdp/parser.h"
-#include "server/client_token.h"
-#include "server/signaling_hub.h"
 
 namespace umbra::server {
 namespace {
 
 using nlohmann::json;
-
-const ApiCredentials kCreds{"devkey", "devsecret"};
-constexpr std::int64_t kT0 = 1'800'000'000'000;  // ms
-
-class Link : public ClientLink {
- public:
-  void send(std::string text) override { inbox.push_back(json::parse(text)); }
-  void close(std::uint16_t, std::string_view) override {}
-  // Pops messages up to and including the first of `type` (or an error).
-  json next(std::string_view type) {
-    while (!inbox.empty()) {
-      json m = inbox.front();
-      inbox.pop_front();
-      if (m["type"] == type || m["type"] == "error") return m;
-    }
-    ADD_FAILURE() << "no message of type " << type;
-    return json::object();
-  }
-  std::deque<json> inbox;
-};
-
-// Answers every call on run(), like the control-plane loop delivering the router's completions, and
-// records the ICE restarts it is asked for.
-class Router final : public MediaRouter {
- public:
-  bool available() const override { return true; }
-  void create_transport(const TransportOptions&, RouterCallback<TransportInfo> done) override {
-    TransportInfo info;
-    info.transport_id = "tr_" + std::to_string(++next_id_);
-    info.ice_ufrag = "ufragR";
-    info.ice_pwd = "passwordpasswordpassword";
-    info.candidates = {{"1", "127.0.0.1", 7881, "udp", 2130706431, "host"}};
-    info.fingerprints = {{"sha-256", kFingerprint}};
-    later([done = std::move(done), info] { done({info, {}}); });
-  }
-  void connect_transport(const std::string&, const DtlsParameters&,
-                         RouterCallback<RouterDone> done) override {
-    ++connects;
-    later([done = std::move(done)] { done({RouterDone{}, {}}); });
-  }
-  void produce(const std::string&, const ProduceOptions& options,
-               RouterCallback<ProducerInfo> done) override {
-    const std::string id = "pro_" + std::to_string(++next_id_);
-    producers[id] = options;
-    later([done = std::move(done), id] { done({ProducerInfo{id}, {}}); });
-  }
-  void consume(const std::string&, const ConsumeOptions& options,
-               RouterCallback<ConsumerInfo> done) override {
-    const auto& produced = producers.at(options.producer_id);
-    ConsumerInfo info{produced.kind + "_con_" + std::to_string(++next_id_), produced.kind, produced.rtp};
-    info.rtp.encodings = {{1000u + static_cast<std::uint32_t>(next_id_), std::nullopt, ""}};
-    later([done = std::move(done), info] { done({info, {}}); });
-  }
-  void set_consumer_paused(const std::string&, bool) override {}
-  void close_transport(const std::string&) override {}
-  void restart_ice(const std::string& transport_id, const std::string& remote_ufrag,
-                   RouterCallback<TransportInfo> done) override {
-    if (!supports_restart) return MediaRouter::restart_ice(transport_id, remote_ufrag, std::move(done));
-    restarts.emplace_back(transport_id, remote_ufrag);
-    TransportInfo info;
-    info.transport_id = transport_id;
-    info.ice_ufrag = "ufragR" + std::to_string(restarts.size());
-    info.ice_pwd = "newpasswordnewpassword" + std::to_string(restarts.size());
-    info.candidates = {{"1", "127.0.0.1", 7881, "udp", 2130706431, "host"}};
-    info.fingerprints = {{"sha-256", kFingerprint}};
-    later([done = std::move(done), info] { done({info, {}}); });
-  }
-  RouterStats stats() const override { return {}; }
-  void start_recording(const RecordingOptions&, RouterCallback<RecordingReport>) override {}
-  void stop_recording(const std::string&, const std::string&, RouterCallback<RecordingReport>) override {}
-  void set_on_recording_update(std::function<void(const RecordingReport&)>) override {}
-  void set_on_transport_closed(std::function<void(const std::string&, const std::string&)>) override {}
-
-  void run() {
-    while (!queue_.empty()) {
-      auto fn = std::move(queue_.front());
-      queue_.pop_front();
-      fn();
-    }
-  }
-
-  static inline const std::string kFingerprint =
-      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
-  bool supports_restart = true;
-  int connects = 0;
-  std::map<std::string, ProduceOptions> producers;
-  std::vector<std::pair<std::string, std::string>> restarts;  // (transport id, remote ufrag)
-
- private:
-  void later(std::function<void()> fn) { queue_.push_back(std::move(fn)); }
-  int next_id_ = 0;
-  std::deque<std::function<void()>> queue_;
-};
+using Link = testing::RequestLink;
 
 std::string fixture(const char* file) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / ".." / "rtc" / "sdp" / file;
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return testing::sdp_fixture(file);
 }
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
@@ -150,34 +48,8 @@ std::string fingerprint_of(const rtc::sdp::SessionDescription& sdp) {
   return fp ? fp->value : std::string();
 }
 
-class IceRestartHubTest : public ::testing::Test {
+class IceRestartHubTest : public testing::RoutedHubFixture {
  protected:
-  IceRestartHubTest()
-      : hub_(
-            HubConfig{kCreds},
-            [this](const std::string& id) -> std::optional<SessionRecord> {
-              const auto it = sessions_.find(id);
-              if (it == sessions_.end()) return std::nullopt;
-              return it->second;
-            },
-            router_) {
-    sessions_["ses_routed"] = SessionRecord{};
-    sessions_["ses_routed"].id = "ses_routed";
-    sessions_["ses_routed"].media_mode = MediaMode::kRouted;
-    sessions_["ses_relayed"] = SessionRecord{};
-    sessions_["ses_relayed"].id = "ses_relayed";
-    sessions_["ses_relayed"].media_mode = MediaMode::kRelayed;
-  }
-
-  void send(Link& link, const json& message) { hub_.on_message(link, message.dump(), kT0); }
-
-  void join(Link& link, const std::string& session) {
-    hub_.on_open(link, kT0);
-    const auto token = mint_client_token(kCreds, {session, Role::kPublisher, 3600, ""}, kT0 / 1000)->token;
-    send(link, {{"type", "join"}, {"requestId", 1}, {"token", token}});
-    link.next("joined");
-  }
-
   json publish_routed(Link& link) {
     send(link, {{"type", "publish"},
                 {"requestId", "p"},
@@ -207,10 +79,6 @@ class IceRestartHubTest : public ::testing::Test {
     router_.run();
     return link.next("response");
   }
-
-  std::map<std::string, SessionRecord> sessions_;
-  Router router_;
-  SignalingHub hub_;
 };
 
 TEST_F(IceRestartHubTest, APublishersRestartOfferIsAnsweredWithTheRoutersNewCredentials) {
