@@ -6,18 +6,14 @@
 
 #include <set>
 
-#include "client/peer_transport.h"
 #include "client/rtp_sender.h"
-#include "crypto/certificate.h"
-#include "memory_network.h"
+#include "room_harness.h"
 #include "router/room.h"
-#include "router/udp_mux.h"
 
 namespace umbra::router {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::MemoryNetwork;
 
 struct FakeTap : RecordingTap {
   std::string id = "arc_1";
@@ -38,56 +34,20 @@ struct FakeTap : RecordingTap {
   void track_ended(std::uint64_t track) override { ended.push_back(track); }
 };
 
-struct Publisher : client::PeerTransport::Listener {
-  rtc::stun::Address address;
-  crypto::Certificate cert = crypto::Certificate::generate("peer");
-  client::PeerTransport transport;
-  std::string transport_id;
+struct Publisher : testing::RoomPeer {
+  using RoomPeer::RoomPeer;
   client::RtpSender sender{client::RtpSenderParams{0x1111, 96, 0x1112, 97}};
 
-  Publisher(MemoryNetwork& net, rtc::stun::Address addr)
-      : address(addr), transport(std::make_shared<const rtc::dtls::DtlsContext>(cert), net.sender(addr)) {
-    transport.set_listener(this);
-  }
   void on_rtp(rtc::rtp::RtpPacket&, TimePoint) override {}
   void on_rtcp(ByteSpan compound, TimePoint) override {
     for (Bytes& resend : sender.handle_rtcp(compound)) transport.send_rtp(resend);
   }
 };
 
-struct Harness {
-  crypto::Certificate router_cert = crypto::Certificate::generate("router");
-  std::shared_ptr<const rtc::dtls::DtlsContext> router_ctx =
-      std::make_shared<const rtc::dtls::DtlsContext>(router_cert);
-  MemoryNetwork net;
-  rtc::stun::Address router_addr = MemoryNetwork::address(1, 7881);
-  Room room{"room-1"};
-  UdpMux mux;
-  TimePoint now = TimePoint{} + 1000s;
-  std::vector<std::unique_ptr<Publisher>> peers;
-
-  Harness() {
-    net.attach(router_addr, [this](MutableByteSpan d, const rtc::stun::Address& from) {
-      WebRtcTransport* t = mux.route(d, from);
-      if (t != nullptr && t->handle_datagram(d, from, now)) mux.learn(from, *t);
-    });
-  }
-
+struct Harness : testing::RoomHarness<Publisher> {
   // A connected publisher with a VP8 producer (`producer_id`, signaling stream `stream_id`).
   Publisher& publisher(const std::string& producer_id, const std::string& stream_id) {
-    const auto host = static_cast<std::uint8_t>(10 + peers.size());
-    peers.push_back(std::make_unique<Publisher>(net, MemoryNetwork::address(host, 50000)));
-    Publisher& p = *peers.back();
-    net.attach(p.address, [this, &p](MutableByteSpan d, const rtc::stun::Address& from) {
-      p.transport.handle_datagram(d, from, now);
-    });
-    p.transport_id = "t" + std::to_string(host);
-    auto& t = room.add_transport(
-        std::make_unique<WebRtcTransport>(p.transport_id, router_ctx, net.sender(router_addr), now));
-    mux.add(t);
-    EXPECT_TRUE(t.connect("sha-256", p.cert.fingerprint_text(), now));
-    EXPECT_TRUE(p.transport.start(
-        {router_addr, t.ice_credentials(), "sha-256", router_cert.fingerprint_text()}, now));
+    Publisher& p = add_peer();
     ProducerParams params;
     params.ssrc = 0x1111;
     params.rtx_ssrc = 0x1112;
@@ -96,16 +56,8 @@ struct Harness {
     params.keyframe_codec = KeyframeCodec::kVp8;
     params.stream_id = stream_id;
     EXPECT_TRUE(room.add_producer(p.transport_id, producer_id, params));
-    for (int i = 0; i < 30; ++i) step();
+    settle();
     return p;
-  }
-
-  void step(Duration d = 10ms) {
-    net.run();
-    now += d;
-    room.handle_timeout(now);
-    for (auto& p : peers) p->transport.handle_timeout(now);
-    net.run();
   }
 
   void send_vp8(Publisher& pub, bool key, std::uint32_t ts) {

@@ -8,9 +8,7 @@
 
 #include "client/peer_transport.h"
 #include "client/rtp_sender.h"
-#include "crypto/certificate.h"
-#include "memory_network.h"
-#include "router/udp_mux.h"
+#include "room_harness.h"
 #include "rtc/rtcp/packet.h"
 #include "rtc/rtp/header.h"
 
@@ -18,25 +16,17 @@ namespace umbra::router {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::MemoryNetwork;
 
 constexpr std::uint32_t kVideoSsrc = 0x1111;
 constexpr std::uint32_t kVideoRtxSsrc = 0x1112;
 
-struct Peer : client::PeerTransport::Listener {
-  rtc::stun::Address address;
-  crypto::Certificate cert = crypto::Certificate::generate("peer");
-  client::PeerTransport transport;
-  std::string transport_id;
+struct Peer : testing::RoomPeer {
+  using RoomPeer::RoomPeer;
   std::optional<client::RtpSender> sender;
   std::vector<Bytes> payloads;
   std::vector<std::uint16_t> seqs;
   std::vector<std::uint32_t> ssrcs;
 
-  Peer(MemoryNetwork& net, rtc::stun::Address addr)
-      : address(addr), transport(std::make_shared<const rtc::dtls::DtlsContext>(cert), net.sender(addr)) {
-    transport.set_listener(this);
-  }
   void on_rtp(rtc::rtp::RtpPacket& p, TimePoint) override {
     payloads.emplace_back(p.payload().begin(), p.payload().end());
     seqs.push_back(p.sequence_number());
@@ -48,54 +38,7 @@ struct Peer : client::PeerTransport::Listener {
   }
 };
 
-struct Harness {
-  crypto::Certificate router_cert = crypto::Certificate::generate("router");
-  std::shared_ptr<const rtc::dtls::DtlsContext> router_ctx =
-      std::make_shared<const rtc::dtls::DtlsContext>(router_cert);
-  MemoryNetwork net;
-  rtc::stun::Address router_addr = MemoryNetwork::address(1, 7881);
-  Room room{"room-1"};
-  UdpMux mux;
-  TimePoint now = TimePoint{} + 1000s;
-  std::vector<std::unique_ptr<Peer>> peers;
-
-  Harness() {
-    net.attach(router_addr, [this](MutableByteSpan d, const rtc::stun::Address& from) {
-      WebRtcTransport* t = mux.route(d, from);
-      if (t != nullptr && t->handle_datagram(d, from, now)) mux.learn(from, *t);
-    });
-  }
-
-  Peer& add_peer() {
-    const auto host = static_cast<std::uint8_t>(10 + peers.size());
-    auto peer = std::make_unique<Peer>(net, MemoryNetwork::address(host, 50000));
-    Peer* raw = peer.get();
-    net.attach(peer->address, [this, raw](MutableByteSpan d, const rtc::stun::Address& from) {
-      raw->transport.handle_datagram(d, from, now);
-    });
-    peer->transport_id = "t" + std::to_string(host);
-    auto& t = room.add_transport(
-        std::make_unique<WebRtcTransport>(peer->transport_id, router_ctx, net.sender(router_addr), now));
-    mux.add(t);
-    EXPECT_TRUE(t.connect("sha-256", peer->cert.fingerprint_text(), now));
-    EXPECT_TRUE(peer->transport.start(
-        {router_addr, t.ice_credentials(), "sha-256", router_cert.fingerprint_text()}, now));
-    peers.push_back(std::move(peer));
-    return *raw;
-  }
-
-  void step(Duration d = 10ms) {
-    net.run();
-    now += d;
-    room.handle_timeout(now);
-    for (auto& p : peers) p->transport.handle_timeout(now);
-    net.run();
-  }
-
-  void settle() {
-    for (int i = 0; i < 30; ++i) step();
-  }
-
+struct Harness : testing::RoomHarness<Peer> {
   Peer& publisher() {
     Peer& pub = add_peer();
     pub.sender.emplace(client::RtpSenderParams{kVideoSsrc, 96, kVideoRtxSsrc, 97});
