@@ -4,7 +4,7 @@
 #include <limits>
 #include <vector>
 
-#include "archive/av_error.h"
+#include "archive/webm_input.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -16,26 +16,11 @@ namespace {
 
 constexpr AVRational kMillisecond{1, 1000};
 
-// Owns what probe_webm opens, so every early return closes it.
-struct Demuxer {
-  AVFormatContext* context = nullptr;
-  AVPacket* packet = nullptr;
-  ~Demuxer() {
-    av_packet_free(&packet);
-    avformat_close_input(&context);
-  }
-};
-
 }  // namespace
 
 Result<WebmProbe, std::string> probe_webm(const std::string& path) {
-  Demuxer demuxer;
-  // Forcing the Matroska demuxer keeps a garbage file from being guessed as some other format.
-  const AVInputFormat* matroska = av_find_input_format("matroska");
-  const int rc = avformat_open_input(&demuxer.context, path.c_str(), matroska, nullptr);
-  if (rc < 0) return err("cannot read " + path + ": " + av_error_text(rc));
-  demuxer.packet = av_packet_alloc();
-  if (demuxer.packet == nullptr) return err(std::string("out of memory"));
+  WebmInput demuxer;
+  if (auto opened = demuxer.open(path); !opened) return err(opened.error());
 
   // Per stream, in milliseconds: the first pts and the furthest end (pts + duration). The recorder
   // writes one stream per file; the longest stream is the file's length if there are more.

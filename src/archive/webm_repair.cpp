@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "archive/av_error.h"
+#include "archive/webm_input.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -25,14 +26,11 @@ constexpr AVRational kMillisecond{1, 1000};
 // Owns the demuxer, the muxer and the temporary file; every early return closes both and removes
 // the temporary file unless it was renamed into place.
 struct Repair {
-  AVFormatContext* input = nullptr;
+  WebmInput in;
   AVFormatContext* output = nullptr;
-  AVPacket* packet = nullptr;
   std::string temp_path;
   bool keep_temp = false;
   ~Repair() {
-    av_packet_free(&packet);
-    avformat_close_input(&input);
     if (output != nullptr) {
       if (output->pb != nullptr) avio_closep(&output->pb);
       avformat_free_context(output);
@@ -64,22 +62,17 @@ Result<WebmRepair, std::string> repair_webm(const std::string& path) {
   if (ec) return err("cannot read " + path + ": " + ec.message());
 
   Repair repair;
-  // Forcing the Matroska demuxer keeps a garbage file from being guessed as some other format.
-  const AVInputFormat* matroska = av_find_input_format("matroska");
-  int rc = avformat_open_input(&repair.input, path.c_str(), matroska, nullptr);
-  if (rc < 0) return err("cannot read " + path + ": " + av_error_text(rc));
-  repair.packet = av_packet_alloc();
-  if (repair.packet == nullptr) return err(std::string("out of memory"));
+  if (auto opened = repair.in.open(path); !opened) return err(opened.error());
 
   repair.temp_path = path + ".repair.tmp";
-  rc = avformat_alloc_output_context2(&repair.output, nullptr, "webm", repair.temp_path.c_str());
+  int rc = avformat_alloc_output_context2(&repair.output, nullptr, "webm", repair.temp_path.c_str());
   if (rc < 0 || repair.output == nullptr) {
     return err("cannot set up the webm muxer for " + repair.temp_path + ": " + av_error_text(rc));
   }
-  const auto streams = static_cast<std::size_t>(repair.input->nb_streams);
+  const auto streams = static_cast<std::size_t>(repair.in.context->nb_streams);
   std::vector<StreamState> state(streams);
   for (std::size_t i = 0; i < streams; ++i) {
-    const AVStream* in = repair.input->streams[i];
+    const AVStream* in = repair.in.context->streams[i];
     // WebM holds VP8/VP9/AV1 and Opus/Vorbis; anything else (a track the header could not describe)
     // has nothing a WebM player could use.
     const auto kind = in->codecpar->codec_type;
@@ -101,14 +94,14 @@ Result<WebmRepair, std::string> repair_webm(const std::string& path) {
   std::int64_t last_pos = -1;
   std::int64_t last_end = -1;  // where the furthest block read ends
   for (;;) {
-    rc = av_read_frame(repair.input, repair.packet);
+    rc = av_read_frame(repair.in.context, repair.in.packet);
     if (rc == AVERROR_EOF) break;
     if (rc < 0) {
       result.cut = true;
       result.why = "the read stopped at an unreadable block (" + av_error_text(rc) + ")";
       break;
     }
-    AVPacket& packet = *repair.packet;
+    AVPacket& packet = *repair.in.packet;
     // A block must lie whole inside the file, and blocks come in file order: a packet past the end
     // of the file was cut by the crash, one behind the previous packet comes from the demuxer's
     // resynchronisation over bytes it already read. Either way nothing after it can be trusted.
@@ -148,7 +141,7 @@ Result<WebmRepair, std::string> repair_webm(const std::string& path) {
     }
     stream.last_pts = packet.pts;
 
-    const AVRational in_base = repair.input->streams[index]->time_base;
+    const AVRational in_base = repair.in.context->streams[index]->time_base;
     const std::int64_t pts_ms = av_rescale_q(packet.pts, in_base, kMillisecond);
     const std::int64_t duration_ms =
         packet.duration > 0 ? av_rescale_q(packet.duration, in_base, kMillisecond) : 0;
@@ -179,7 +172,7 @@ Result<WebmRepair, std::string> repair_webm(const std::string& path) {
   // The Matroska demuxer ends a file cut inside a block as if it ended there ("File ended
   // prematurely" goes to libav's log only): bytes after the last whole block of a file without its
   // trailer (no container duration) are what the cut took.
-  if (!result.cut && repair.input->duration == AV_NOPTS_VALUE && last_end >= 0 &&
+  if (!result.cut && repair.in.context->duration == AV_NOPTS_VALUE && last_end >= 0 &&
       static_cast<std::uint64_t>(last_end) < file_size) {
     result.cut = true;
     result.why = "the last block is cut short (" +
