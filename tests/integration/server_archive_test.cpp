@@ -125,6 +125,19 @@ std::string create_session(const RunningServer& server, const json& body) {
   return server.call_json("POST", "/v1/sessions", body)["sessionId"];
 }
 
+// With a publisher joined over `client` (the scripted router records only while someone is in the
+// room), starts an archive of `session` and stops it: on return `id` names an archive whose one file
+// holds ScriptedRecordingRouter::kFileContent. Wrap in ASSERT_NO_FATAL_FAILURE.
+void record_one_archive(const RunningServer& server, WsClient& client, const std::string& session,
+                        std::string& id) {
+  ASSERT_EQ(client.join(client_token(session, Role::kPublisher))["type"], "joined");
+  const auto started = server.call("POST", "/v1/archives", json{{"sessionId", session}}.dump());
+  ASSERT_EQ(started.status, 200) << started.body;
+  id = json::parse(started.body)["id"].get<std::string>();
+  ASSERT_EQ(server.call("POST", "/v1/archives/" + id + "/stop").status, 200);
+  ASSERT_TRUE(client.read_until("archiveStopped").has_value());
+}
+
 TEST(ServerArchive, RoutesNeedAProjectJwt) {
   TempDir dir;
   RunningServer server(dir.path());
@@ -268,12 +281,8 @@ TEST(ServerArchive, ArchiveFilesServeByteRangesAndHead) {
   RunningServer server(dir.path(), {}, false, scripted_router());
   const auto session = create_session(server, {{"mediaMode", "routed"}});
   WsClient client(server.port());
-  ASSERT_EQ(client.join(client_token(session, Role::kPublisher))["type"], "joined");
-  const auto started = server.call("POST", "/v1/archives", json{{"sessionId", session}}.dump());
-  ASSERT_EQ(started.status, 200) << started.body;
-  const std::string id = json::parse(started.body)["id"];
-  ASSERT_EQ(server.call("POST", "/v1/archives/" + id + "/stop").status, 200);
-  ASSERT_TRUE(client.read_until("archiveStopped").has_value());
+  std::string id;
+  ASSERT_NO_FATAL_FAILURE(record_one_archive(server, client, session, id));
   const std::string url = server.call_json("GET", "/v1/archives/" + id)["streams"][0]["url"];
 
   const std::string content = ScriptedRecordingRouter::kFileContent;
@@ -347,12 +356,8 @@ TEST(ServerArchive, ArchiveFilesCarryAnETagForRevalidationAndResumes) {
   RunningServer server(dir.path(), {}, false, scripted_router());
   const auto session = create_session(server, {{"mediaMode", "routed"}});
   WsClient client(server.port());
-  ASSERT_EQ(client.join(client_token(session, Role::kPublisher))["type"], "joined");
-  const auto started = server.call("POST", "/v1/archives", json{{"sessionId", session}}.dump());
-  ASSERT_EQ(started.status, 200) << started.body;
-  const std::string id = json::parse(started.body)["id"];
-  ASSERT_EQ(server.call("POST", "/v1/archives/" + id + "/stop").status, 200);
-  ASSERT_TRUE(client.read_until("archiveStopped").has_value());
+  std::string id;
+  ASSERT_NO_FATAL_FAILURE(record_one_archive(server, client, session, id));
   const std::string url = server.call_json("GET", "/v1/archives/" + id)["streams"][0]["url"];
   const std::string content = ScriptedRecordingRouter::kFileContent;
   const auto get = [&](std::vector<std::pair<std::string, std::string>> headers, const char* method = "GET") {
@@ -410,12 +415,8 @@ TEST(ServerArchive, DownloadUrlServesTheFileWithoutAProjectJwt) {
   RunningServer server(dir.path(), {}, false, scripted_router());
   const auto session = create_session(server, {{"mediaMode", "routed"}});
   WsClient client(server.port());
-  ASSERT_EQ(client.join(client_token(session, Role::kPublisher))["type"], "joined");
-  const auto started = server.call("POST", "/v1/archives", json{{"sessionId", session}}.dump());
-  ASSERT_EQ(started.status, 200) << started.body;
-  const std::string id = json::parse(started.body)["id"];
-  ASSERT_EQ(server.call("POST", "/v1/archives/" + id + "/stop").status, 200);
-  ASSERT_TRUE(client.read_until("archiveStopped").has_value());
+  std::string id;
+  ASSERT_NO_FATAL_FAILURE(record_one_archive(server, client, session, id));
   const auto stream = server.call_json("GET", "/v1/archives/" + id)["streams"][0];
   const std::string url = stream["url"];
   const std::string download = stream["downloadUrl"];
