@@ -2,18 +2,10 @@
 
 #include <cstdio>
 
+#include "server/http_types.h"
+
 namespace umbra::server {
 namespace {
-
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // etagc = %x21 / %x23-7E / obs-text (section 8.8.3): visible characters but DQUOTE, and bytes >= 0x80.
 bool is_etagc(char c) {

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "server/http_types.h"
+
 namespace umbra::server {
 namespace {
 
@@ -9,15 +11,6 @@ constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-bool is_ows(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 // 1*DIGIT, the whole of `s`. Values past 2^64-1 saturate: they are still well-formed positions, and a

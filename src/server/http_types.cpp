@@ -12,6 +12,12 @@ int hex_value(char c) {
 
 }  // namespace
 
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 std::pair<std::string, std::string> split_target(const std::string& target) {
   const auto q = target.find('?');
   if (q == std::string::npos) return {target, ""};

@@ -8,6 +8,13 @@
 
 namespace umbra::server {
 
+// OWS (RFC 9110 section 5.6.3): optional whitespace, SP or HTAB, allowed around header field parts.
+inline bool is_ows(char c) {
+  return c == ' ' || c == '\t';
+}
+// The header value part without leading and trailing OWS.
+std::string_view trim_ows(std::string_view s);
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", …
   std::string target;  // path and query, as received
