@@ -20,6 +20,7 @@
 #include <string>
 
 #include "crypto/certificate.h"
+#include "io_run_until.h"
 #include "router/router.h"
 
 namespace umbra::router {
@@ -47,12 +48,7 @@ class RouterPlacement : public ::testing::Test {
   // Runs the completions until pred holds; the bound only keeps a broken build from hanging.
   template <class Pred>
   bool run_until(Pred pred, std::chrono::milliseconds bound = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + bound;
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io.run_for(2ms);
-    }
-    return true;
+    return umbra::testing::run_until(io, pred, bound);
   }
 
   server::TransportInfo create(const std::string& room_id) {

@@ -19,6 +19,7 @@
 #include "client/rtp_sender.h"
 #include "client/udp_peer.h"
 #include "crypto/certificate.h"
+#include "io_run_until.h"
 #include "router/router.h"
 #include "support/media_check.h"
 #include "support/media_frames.h"
@@ -148,12 +149,7 @@ class RouterRecording : public ::testing::Test {
   // only keeps a broken build from hanging.
   template <class Pred>
   bool run_until(Pred pred, std::chrono::milliseconds bound = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + bound;
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io.run_for(2ms);
-    }
-    return true;
+    return umbra::testing::run_until(io, pred, bound);
   }
 
   // Streams every active publisher's media in real time for `d`.

@@ -11,6 +11,7 @@
 #include "client/rtp_sender.h"
 #include "client/udp_peer.h"
 #include "crypto/certificate.h"
+#include "io_run_until.h"
 #include "router/router.h"
 #include "rtc/ice/credentials.h"
 
@@ -66,12 +67,7 @@ class RouterTransport : public ::testing::Test {
   // only keeps a broken build from hanging.
   template <class Pred>
   bool run_until(Pred pred, std::chrono::milliseconds bound = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + bound;
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io.run_for(2ms);
-    }
-    return true;
+    return umbra::testing::run_until(io, pred, bound);
   }
 
   static rtc::stun::Address router_address(const server::TransportInfo& info) {
